@@ -1,0 +1,65 @@
+//===- HTAttrs.td - Attributes and enums of the ht dialect -*- tablegen -*-===//
+
+#ifndef HT_DIALECT_HT_IR_HTATTRS_TD
+#define HT_DIALECT_HT_IR_HTATTRS_TD
+
+include "ht/Dialect/HT/IR/HTDialect.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+//===----------------------------------------------------------------------===//
+// Dimension tree
+//===----------------------------------------------------------------------===//
+
+def HT_DimensionTreeAttr : AttrDef<HT_Dialect, "DimensionTree"> {
+  let mnemonic = "tree";
+  let summary = "A full binary tree whose leaves are the modes of an HT matrix";
+  let description = [{
+    Written as nested pairs of mode indices, for example
+    `#ht.tree<((0, 1), (2, 3))>`, `#ht.tree<(0, (1, (2, 3)))>` or
+    `#ht.tree<((2, 0), (3, 1))>`. Every internal node has exactly two
+    children and every mode `0..d-1` appears exactly once, in any order.
+
+    The tree is stored as its preorder encoding: a leaf is its mode index, an
+    internal node is `-1` followed by the encodings of its two children.
+  }];
+  let parameters = (ins ArrayRefParameter<"int64_t", "preorder encoding">:$encoding);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The structural view of this tree (children, parents, modes below a node).
+    ::mlir::ht::TreeStructure getStructure() const;
+    /// The number of modes (leaves).
+    int64_t getNumModes() const { return (getEncoding().size() + 1) / 2; }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Enums
+//===----------------------------------------------------------------------===//
+
+def HT_WeightForm : I32EnumAttr<"WeightForm",
+    "how the weights of an LSTM are given", [
+      I32EnumAttrCase<"Stacked", 0, "stacked">,
+      I32EnumAttrCase<"PerGate", 1, "per_gate">,
+      I32EnumAttrCase<"Fused", 2, "fused">]> {
+  let cppNamespace = "::mlir::ht";
+  let genSpecializedAttr = 0;
+}
+def HT_WeightFormAttr : EnumAttr<HT_Dialect, HT_WeightForm, "weight_form"> {
+  let assemblyFormat = "`` $value";
+}
+
+def HT_GateActivation : I32EnumAttr<"GateActivation",
+    "the squashing function of the i, f and o gates", [
+      I32EnumAttrCase<"Sigmoid", 0, "sigmoid">,
+      I32EnumAttrCase<"HardSigmoid", 1, "hard_sigmoid">]> {
+  let cppNamespace = "::mlir::ht";
+  let genSpecializedAttr = 0;
+}
+def HT_GateActivationAttr
+    : EnumAttr<HT_Dialect, HT_GateActivation, "gate_activation"> {
+  let assemblyFormat = "`` $value";
+}
+
+#endif // HT_DIALECT_HT_IR_HTATTRS_TD

@@ -1,0 +1,192 @@
+//===- HTOps.td - Operations of the ht dialect -------------*- tablegen -*-===//
+
+#ifndef HT_DIALECT_HT_IR_HTOPS_TD
+#define HT_DIALECT_HT_IR_HTOPS_TD
+
+include "ht/Dialect/HT/IR/HTDialect.td"
+include "ht/Dialect/HT/IR/HTAttrs.td"
+include "ht/Dialect/HT/IR/HTTypes.td"
+include "mlir/IR/CommonAttrConstraints.td"
+include "mlir/IR/CommonTypeConstraints.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def HT_FloatTensor : RankedTensorOf<[AnyFloat]>;
+def HT_FloatVector : 1DTensorOf<[AnyFloat]>;
+def HT_FloatMatrix : 2DTensorOf<[AnyFloat]>;
+def HT_WeightLike : AnyTypeOf<[HT_FloatMatrix, HT_MatrixType],
+                              "a dense 2-D float tensor or an HT matrix">;
+def HT_ElementsArrayAttr : TypedArrayAttrBase<ElementsAttr,
+                                              "array of elements attributes">;
+
+//===----------------------------------------------------------------------===//
+// Building HT matrices
+//===----------------------------------------------------------------------===//
+
+def HT_ConstantOp : HT_Op<"constant", [Pure]> {
+  let summary = "An HT matrix whose factors are compile-time constants";
+  let description = [{
+    Holds constant weights: one elements attribute per leaf frame (by mode)
+    and one per transfer tensor (internal nodes in preorder). Inline `dense`
+    attributes and `dense_resource` blobs are both accepted.
+
+    ```mlir
+    %w = ht.constant leaves [dense<[[[1.0], [2.0]]]> : tensor<2x1x1xf32>,
+                             dense<[[[3.0], [4.0]]]> : tensor<1x2x1xf32>]
+                     transfers [dense<5.0> : tensor<1x1x1xf32>]
+       : !ht.matrix<[2, 1] x [1, 2], tree = (0, 1), leaf_ranks = [1, 1],
+                    node_ranks = [1], f32>
+    ```
+  }];
+  let arguments = (ins HT_ElementsArrayAttr:$leaves,
+                       HT_ElementsArrayAttr:$transfers);
+  let results = (outs HT_MatrixType:$result);
+  let assemblyFormat = [{
+    `leaves` $leaves `transfers` $transfers attr-dict `:` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+def HT_AssembleOp : HT_Op<"assemble", [Pure, AttrSizedOperandSegments]> {
+  let summary = "An HT matrix built from leaf-frame and transfer-tensor values";
+  let description = [{
+    Makes an HT matrix from SSA tensors: `leaves` by mode, `transfers` by
+    internal node in preorder. Shapes must agree with the result type.
+
+    ```mlir
+    %w = ht.assemble leaves(%u0, %u1 : tensor<2x1x1xf32>, tensor<1x2x1xf32>)
+                     transfers(%b : tensor<1x1x1xf32>)
+       : !ht.matrix<[2, 1] x [1, 2], tree = (0, 1), leaf_ranks = [1, 1],
+                    node_ranks = [1], f32>
+    ```
+  }];
+  let arguments = (ins Variadic<HT_FloatTensor>:$leaves,
+                       Variadic<HT_FloatTensor>:$transfers);
+  let results = (outs HT_MatrixType:$result);
+  let assemblyFormat = [{
+    `leaves` `(` $leaves `:` type($leaves) `)`
+    `transfers` `(` $transfers `:` type($transfers) `)`
+    attr-dict `:` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+def HT_ToDenseOp : HT_Op<"to_dense", [Pure]> {
+  let summary = "Reconstructs the dense matrix an HT matrix represents";
+  let description = [{
+    Returns `W` as a `tensor<M x N>`. This is the one op that materialises
+    the dense matrix; `ht.linear` never does.
+
+    ```mlir
+    %d = ht.to_dense %w : !ht.matrix<...> -> tensor<2x2xf32>
+    ```
+  }];
+  let arguments = (ins HT_MatrixType:$matrix);
+  let results = (outs HT_FloatMatrix:$result);
+  let assemblyFormat = [{
+    $matrix attr-dict `:` qualified(type($matrix)) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Computations
+//===----------------------------------------------------------------------===//
+
+def HT_LinearOp : HT_Op<"linear", [Pure]> {
+  let summary = "`Y = X Wᵀ + b` with an HT matrix `W`";
+  let description = [{
+    `X` is `[..., N]` with any number of leading batch dimensions (static or
+    dynamic), `W` is an `M x N` HT matrix and the optional bias is `[M]`. The
+    result is `[..., M]`, PyTorch's `nn.Linear` convention.
+
+    ```mlir
+    %y = ht.linear %x, %w bias %b
+       : tensor<?x57600xf32>, !ht.matrix<...>, tensor<1024xf32>
+      -> tensor<?x1024xf32>
+    ```
+  }];
+  let arguments = (ins HT_FloatTensor:$input, HT_MatrixType:$weight,
+                       Optional<HT_FloatVector>:$bias);
+  let results = (outs HT_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`bias` $bias^)? attr-dict `:` type($input) `,`
+    qualified(type($weight)) (`,` type($bias)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+class HT_LSTMBase<string mnemonic, list<Trait> traits = []>
+    : HT_Op<mnemonic, !listconcat(traits, [Pure, AttrSizedOperandSegments])> {
+  let arguments = (ins HT_WeightFormAttr:$form,
+                       HT_FloatTensor:$input,
+                       HT_FloatMatrix:$h0,
+                       HT_FloatMatrix:$c0,
+                       Variadic<HT_WeightLike>:$weights,
+                       Variadic<HT_FloatVector>:$biases,
+                       DefaultValuedAttr<HT_GateActivationAttr,
+                           "::mlir::ht::GateActivation::Sigmoid">:$gate_activation);
+  let assemblyFormat = [{
+    $form $input `,` $h0 `,` $c0 `weights` `(` $weights `)`
+    (`biases` `(` $biases^ `)`)?
+    (`gate_activation` `=` $gate_activation^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  code extraBaseClassDeclaration = [{
+    /// A readable name for weight operand `index` ("W_ih", "W_ih[f]",
+    /// "[W_ih|W_hh]", ...), for diagnostics and reports.
+    ::llvm::StringRef getWeightRole(unsigned index);
+  }];
+}
+
+def HT_LSTMOp : HT_LSTMBase<"lstm"> {
+  let summary = "A one-layer, one-direction LSTM over a whole sequence";
+  let description = [{
+    PyTorch's `nn.LSTM` semantics: `input` is time-major `[T, B, I]`, `h0` and
+    `c0` are `[B, H]`; the results are all hidden states `[T, B, H]` and the
+    final `h_T`, `c_T`. Gates are in the order i, f, g, o. `T` and `B` may be
+    dynamic.
+
+    The weights come in one of three forms, each weight a dense tensor or an
+    HT matrix:
+    * `stacked`: `weights(W_ih, W_hh)` with `W_ih : 4H x I`, `W_hh : 4H x H`;
+    * `per_gate`: `weights(W_i, W_f, W_g, W_o, W_hh)`, each input weight
+      `H x I` (the rows of the stacked `W_ih`, gate by gate);
+    * `fused`: `weights(W)` with `W : 4H x (I + H)` applied to `[x_t, h_(t-1)]`.
+
+    `biases(b_ih, b_hh)`, each `[4H]`, are optional. `gate_activation` is
+    `sigmoid` (default) or `hard_sigmoid` (`clamp(0.2 x + 0.5, 0, 1)`).
+
+    ```mlir
+    %out, %hT, %cT = ht.lstm stacked %x, %h0, %c0 weights(%wih, %whh)
+        biases(%bih, %bhh)
+      : (tensor<?x?x57600xf32>, tensor<?x256xf32>, tensor<?x256xf32>,
+         !ht.matrix<...>, tensor<1024x256xf32>, tensor<1024xf32>,
+         tensor<1024xf32>)
+      -> (tensor<?x?x256xf32>, tensor<?x256xf32>, tensor<?x256xf32>)
+    ```
+  }];
+  let results = (outs HT_FloatTensor:$output, HT_FloatMatrix:$h_n,
+                      HT_FloatMatrix:$c_n);
+  let extraClassDeclaration = extraBaseClassDeclaration;
+}
+
+def HT_LSTMCellOp : HT_LSTMBase<"lstm_cell"> {
+  let summary = "One step of an LSTM";
+  let description = [{
+    One time step of `ht.lstm`: `input` is `[B, I]`, `h0` and `c0` are
+    `[B, H]`; the results are the next `h` and `c`, each `[B, H]`. Weights,
+    biases and `gate_activation` are as for `ht.lstm`.
+
+    ```mlir
+    %h, %c = ht.lstm_cell stacked %x, %h0, %c0 weights(%wih, %whh)
+      : (tensor<?x64xf32>, tensor<?x16xf32>, tensor<?x16xf32>,
+         !ht.matrix<...>, tensor<64x16xf32>)
+      -> (tensor<?x16xf32>, tensor<?x16xf32>)
+    ```
+  }];
+  let results = (outs HT_FloatMatrix:$h, HT_FloatMatrix:$c);
+  let extraClassDeclaration = extraBaseClassDeclaration;
+}
+
+#endif // HT_DIALECT_HT_IR_HTOPS_TD

@@ -1,0 +1,19 @@
+//===- Passes.h - Passes of the ht dialect ----------------------*- C++ -*-===//
+
+#ifndef HT_DIALECT_HT_TRANSFORMS_PASSES_H
+#define HT_DIALECT_HT_TRANSFORMS_PASSES_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::ht {
+
+#define GEN_PASS_DECL
+#include "ht/Dialect/HT/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "ht/Dialect/HT/Transforms/Passes.h.inc"
+
+} // namespace mlir::ht
+
+#endif // HT_DIALECT_HT_TRANSFORMS_PASSES_H

@@ -1,0 +1,189 @@
+//===- LSTMOps.cpp - ht.lstm and ht.lstm_cell -----------------------------===//
+//
+// Both ops share their operands (input, h0, c0, weights in one of three forms,
+// optional biases), so one verifier serves both; they differ in the rank of
+// the input (a sequence or one step) and in their results.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ht/Dialect/HT/IR/HTOps.h"
+
+using namespace mlir;
+using namespace mlir::ht;
+
+static StringRef getWeightRoleImpl(WeightForm form, unsigned index) {
+  static constexpr StringRef kStacked[] = {"W_ih", "W_hh"};
+  static constexpr StringRef kPerGate[] = {"W_ih[i]", "W_ih[f]", "W_ih[g]",
+                                           "W_ih[o]", "W_hh"};
+  static constexpr StringRef kFused[] = {"[W_ih|W_hh]"};
+  ArrayRef<StringRef> roles;
+  switch (form) {
+  case WeightForm::Stacked:
+    roles = kStacked;
+    break;
+  case WeightForm::PerGate:
+    roles = kPerGate;
+    break;
+  case WeightForm::Fused:
+    roles = kFused;
+    break;
+  }
+  return index < roles.size() ? roles[index] : StringRef("(extra weight)");
+}
+
+StringRef LSTMOp::getWeightRole(unsigned index) {
+  return getWeightRoleImpl(getForm(), index);
+}
+StringRef LSTMCellOp::getWeightRole(unsigned index) {
+  return getWeightRoleImpl(getForm(), index);
+}
+
+namespace {
+/// The rows x cols a weight has, whether dense or HT.
+std::pair<int64_t, int64_t> getWeightShape(Type type) {
+  if (auto matrix = dyn_cast<MatrixType>(type))
+    return {matrix.getNumRows(), matrix.getNumCols()};
+  auto tensor = cast<RankedTensorType>(type);
+  return {tensor.getDimSize(0), tensor.getDimSize(1)};
+}
+
+Type getWeightElementType(Type type) {
+  if (auto matrix = dyn_cast<MatrixType>(type))
+    return matrix.getElementType();
+  return cast<RankedTensorType>(type).getElementType();
+}
+
+struct ExpectedWeight {
+  int64_t rows, cols;
+  const char *description;
+};
+
+/// The `rows x cols` every weight must have for `form`, given I and H.
+SmallVector<ExpectedWeight> getExpectedWeights(WeightForm form, int64_t input,
+                                               int64_t hidden) {
+  switch (form) {
+  case WeightForm::Stacked:
+    return {{4 * hidden, input, "4H x I"}, {4 * hidden, hidden, "4H x H"}};
+  case WeightForm::PerGate: {
+    SmallVector<ExpectedWeight> weights(4, {hidden, input, "H x I"});
+    weights.push_back({4 * hidden, hidden, "4H x H"});
+    return weights;
+  }
+  case WeightForm::Fused:
+    return {{4 * hidden, input + hidden, "4H x (I + H)"}};
+  }
+  llvm_unreachable("unknown weight form");
+}
+
+bool dimsCompatible(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
+}
+
+/// Verifies the operands of an ht.lstm (`isSequence`) or ht.lstm_cell and
+/// returns through `hidden` the hidden size H.
+template <typename OpTy>
+LogicalResult verifyLSTMOperands(OpTy op, bool isSequence) {
+  RankedTensorType inputType = op.getInput().getType();
+  auto h0Type = cast<RankedTensorType>(op.getH0().getType());
+  auto c0Type = cast<RankedTensorType>(op.getC0().getType());
+  Type elementType = inputType.getElementType();
+  int64_t expectedRank = isSequence ? 3 : 2;
+  const char *layout = isSequence ? "[T, B, I]" : "[B, I]";
+
+  if (inputType.getRank() != expectedRank)
+    return op.emitOpError("input must be ")
+           << layout << " (rank " << expectedRank << "), got " << inputType;
+  int64_t inputSize = inputType.getShape().back();
+  if (ShapedType::isDynamic(inputSize))
+    return op.emitOpError("input's feature dimension I must be static, got ")
+           << inputType;
+  int64_t hidden = h0Type.getDimSize(1);
+  if (ShapedType::isDynamic(hidden))
+    return op.emitOpError("h0's hidden dimension H must be static, got ")
+           << h0Type;
+  if (c0Type != h0Type)
+    return op.emitOpError("c0 has type ")
+           << c0Type << "; expected the type of h0, " << h0Type;
+  int64_t inputBatch = inputType.getShape()[expectedRank - 2];
+  if (!dimsCompatible(inputBatch, h0Type.getDimSize(0)))
+    return op.emitOpError("input's batch size ")
+           << inputBatch << " differs from h0's " << h0Type.getDimSize(0);
+
+  for (auto [name, type] : {std::pair<const char *, Type>{"h0", h0Type},
+                            {"c0", c0Type}})
+    if (cast<RankedTensorType>(type).getElementType() != elementType)
+      return op.emitOpError(name)
+             << "'s element type "
+             << cast<RankedTensorType>(type).getElementType()
+             << " differs from the input's " << elementType;
+
+  WeightForm form = op.getForm();
+  SmallVector<ExpectedWeight> expected =
+      getExpectedWeights(form, inputSize, hidden);
+  if (op.getWeights().size() != expected.size())
+    return op.emitOpError("form '")
+           << stringifyWeightForm(form) << "' takes " << expected.size()
+           << " weights, got " << op.getWeights().size();
+  for (auto [index, weight] : llvm::enumerate(op.getWeights())) {
+    StringRef role = op.getWeightRole(index);
+    auto [rows, cols] = getWeightShape(weight.getType());
+    if (rows != expected[index].rows || cols != expected[index].cols)
+      return op.emitOpError()
+             << role << " is " << rows << " x " << cols << "; expected "
+             << expected[index].description << " = " << expected[index].rows
+             << " x " << expected[index].cols;
+    if (getWeightElementType(weight.getType()) != elementType)
+      return op.emitOpError()
+             << role << "'s element type "
+             << getWeightElementType(weight.getType())
+             << " differs from the input's " << elementType;
+  }
+
+  if (!op.getBiases().empty()) {
+    if (op.getBiases().size() != 2)
+      return op.emitOpError("takes 0 or 2 biases (b_ih, b_hh), got ")
+             << op.getBiases().size();
+    auto expectedBias = RankedTensorType::get({4 * hidden}, elementType);
+    for (auto [name, bias] :
+         llvm::zip_equal(ArrayRef<StringRef>{"b_ih", "b_hh"}, op.getBiases()))
+      if (bias.getType() != expectedBias)
+        return op.emitOpError()
+               << name << " has type " << bias.getType() << "; expected "
+               << expectedBias << " ([4H])";
+  }
+  return success();
+}
+
+LogicalResult verifyResultType(Operation *op, StringRef name, Type actual,
+                               Type expected) {
+  if (actual == expected)
+    return success();
+  return op->emitOpError("result ")
+         << name << " has type " << actual << "; expected " << expected;
+}
+} // namespace
+
+LogicalResult LSTMOp::verify() {
+  if (failed(verifyLSTMOperands(*this, /*isSequence=*/true)))
+    return failure();
+  RankedTensorType inputType = getInput().getType();
+  Type stateType = getH0().getType();
+  auto expectedOutput = RankedTensorType::get(
+      {inputType.getDimSize(0), inputType.getDimSize(1),
+       cast<RankedTensorType>(stateType).getDimSize(1)},
+      inputType.getElementType());
+  return failure(
+      failed(verifyResultType(*this, "output", getOutput().getType(),
+                              expectedOutput)) ||
+      failed(verifyResultType(*this, "h_n", getHN().getType(), stateType)) ||
+      failed(verifyResultType(*this, "c_n", getCN().getType(), stateType)));
+}
+
+LogicalResult LSTMCellOp::verify() {
+  if (failed(verifyLSTMOperands(*this, /*isSequence=*/false)))
+    return failure();
+  Type stateType = getH0().getType();
+  return failure(
+      failed(verifyResultType(*this, "h", getH().getType(), stateType)) ||
+      failed(verifyResultType(*this, "c", getC().getType(), stateType)));
+}

@@ -1,0 +1,142 @@
+"""MLIR text of a model in the ``ht`` dialect, weights as ``dense_resource`` blobs.
+
+The module holds one ``func.func @forward`` with ``llvm.emit_c_interface``. Each dense
+array becomes ``arith.constant dense_resource<KEY>``; each HT weight becomes one
+``ht.constant`` of its leaves and transfers. A blob key is the ``.npz`` key with ``.``
+replaced by ``_`` (``W_ih.leaf0`` -> ``W_ih_leaf0``): plain identifiers need no quoting
+anywhere in MLIR, and the fixed weight names cannot collide after the replacement.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, Mapping, Sequence
+
+import numpy as np
+
+from .model import HTLayout, Model, WeightSpec
+from .tree import format_tree
+
+# SSA names of the weight and bias values, by model array name.
+_VALUE_NAMES = {
+    "W_ih": "%wih", "W_hh": "%whh", "W": "%w",
+    "W_ih_i": "%wi", "W_ih_f": "%wf", "W_ih_g": "%wg", "W_ih_o": "%wo",
+    "b_ih": "%bih", "b_hh": "%bhh", "b": "%b",
+}
+_LSTM_RESULTS = ("%out", "%hT", "%cT")
+
+
+def blob_key(array_name: str) -> str:
+    """Resource key of an ``.npz`` array."""
+    return array_name.replace(".", "_")
+
+
+def encode_blob(array: np.ndarray) -> str:
+    """``"0x"`` + 4-byte little-endian alignment (4) + little-endian float32 bytes, in hex."""
+    data = np.ascontiguousarray(array, dtype="<f4").tobytes()
+    return "0x" + (4).to_bytes(4, "little").hex().upper() + data.hex().upper()
+
+
+def tensor_type(shape: Sequence[int | None]) -> str:
+    """``tensor<2x?x3xf32>``; ``None`` is a dynamic size."""
+    return "tensor<" + "".join("?x" if size is None else f"{size}x" for size in shape) + "f32>"
+
+
+def _int_list(values: Sequence[int]) -> str:
+    return "[" + ", ".join(str(value) for value in values) + "]"
+
+
+def matrix_type(layout: HTLayout) -> str:
+    """The ``!ht.matrix<...>`` type of an HT weight."""
+    return (
+        f"!ht.matrix<{_int_list(layout.row_modes)} x {_int_list(layout.col_modes)}, "
+        f"tree = {format_tree(layout.tree)}, leaf_ranks = {_int_list(layout.leaf_ranks)}, "
+        f"node_ranks = {_int_list(layout.node_ranks)}, f32>"
+    )
+
+
+def weight_type(weight: WeightSpec) -> str:
+    return tensor_type((weight.rows, weight.cols)) if weight.ht is None else matrix_type(weight.ht)
+
+
+def _resource(key: str, shape: Sequence[int]) -> str:
+    return f"dense_resource<{blob_key(key)}> : {tensor_type(shape)}"
+
+
+def _weight_constant(weight: WeightSpec) -> str:
+    value = _VALUE_NAMES[weight.name]
+    if weight.ht is None:
+        return f"{value} = arith.constant {_resource(weight.name, (weight.rows, weight.cols))}"
+    leaves = [_resource(key, shape) for key, shape in weight.leaf_arrays().items()]
+    transfers = [_resource(key, shape) for key, shape in weight.transfer_arrays().items()]
+    return (
+        f"{value} = ht.constant leaves [{', '.join(leaves)}] "
+        f"transfers [{', '.join(transfers)}] : {matrix_type(weight.ht)}"
+    )
+
+
+def _lstm_body(model: Model) -> tuple[str, list[str]]:
+    """Signature and body lines (constants, op, return) of an LSTM ``@forward``."""
+    batch, steps, hidden = model.batch, model.seq_len, model.output_size
+    arg_types = [
+        tensor_type((steps, batch, model.input_size)),
+        tensor_type((batch, hidden)),
+        tensor_type((batch, hidden)),
+    ]
+    result_types = [tensor_type((steps, batch, hidden)), arg_types[1], arg_types[2]]
+    weights = [_VALUE_NAMES[w.name] for w in model.weights]
+    operand_types = arg_types + [weight_type(w) for w in model.weights]
+    op = f"{', '.join(_LSTM_RESULTS)} = ht.lstm {model.form} %x, %h0, %c0 weights({', '.join(weights)})"
+    if model.biases:
+        op += f" biases({', '.join(_VALUE_NAMES[b.name] for b in model.biases)})"
+        operand_types += [tensor_type((b.size,)) for b in model.biases]
+    if model.gate_activation != "sigmoid":
+        op += f" gate_activation = {model.gate_activation}"
+    op += f" : ({', '.join(operand_types)}) -> ({', '.join(result_types)})"
+    signature = (
+        f"@forward(%x: {arg_types[0]}, %h0: {arg_types[1]}, %c0: {arg_types[2]}) "
+        f"-> ({', '.join(result_types)})"
+    )
+    ret = f"return {', '.join(_LSTM_RESULTS)} : {', '.join(result_types)}"
+    return signature, [op, ret]
+
+
+def _linear_body(model: Model) -> tuple[str, list[str]]:
+    """Signature and body lines (op, return) of a linear ``@forward``."""
+    (weight,) = model.weights
+    x_type = tensor_type((model.batch, model.input_size))
+    y_type = tensor_type((model.batch, model.output_size))
+    operands = f"%x, {_VALUE_NAMES[weight.name]}"
+    types = [x_type, weight_type(weight)]
+    for bias in model.biases:
+        operands += f" bias {_VALUE_NAMES[bias.name]}"
+        types.append(tensor_type((bias.size,)))
+    op = f"%y = ht.linear {operands} : {', '.join(types)} -> {y_type}"
+    return f"@forward(%x: {x_type}) -> {y_type}", [op, f"return %y : {y_type}"]
+
+
+def module_text(model: Model, arrays: Mapping[str, np.ndarray]) -> Iterator[str]:
+    """The module as lines (without newlines); ``arrays`` are checked by ``check_arrays``.
+
+    A generator, so that a large dense weight is hex-encoded one blob at a time.
+    """
+    signature, tail = _lstm_body(model) if model.kind == "lstm" else _linear_body(model)
+    constants = [_weight_constant(weight) for weight in model.weights]
+    constants += [
+        f"{_VALUE_NAMES[b.name]} = arith.constant {_resource(b.name, (b.size,))}" for b in model.biases
+    ]
+    yield "module {"
+    yield f"  func.func {signature} attributes {{llvm.emit_c_interface}} {{"
+    for line in constants + tail:
+        yield f"    {line}"
+    yield "  }"
+    yield "}"
+    yield "{-#"
+    yield "  dialect_resources: {"
+    yield "    builtin: {"
+    keys = list(model.array_shapes())
+    for index, key in enumerate(keys):
+        separator = "," if index + 1 < len(keys) else ""
+        yield f'      "{blob_key(key)}": "{encode_blob(arrays[key])}"{separator}'
+    yield "    }"
+    yield "  }"
+    yield "#-}"

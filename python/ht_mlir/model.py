@@ -1,0 +1,294 @@
+"""Model descriptions: the JSON file read by the exporter, parsed and validated.
+
+A description is a JSON object. An LSTM (semantics sections 4 and 5)::
+
+    {"kind": "lstm", "input_size": I, "hidden_size": H,
+     "form": "stacked" | "per_gate" | "fused",
+     "gate_activation": "sigmoid" | "hard_sigmoid",   (optional, default "sigmoid")
+     "bias": true | false,                            (optional, default true)
+     "batch": int | null, "seq_len": int | null,      (optional, default null = dynamic)
+     "weights": {NAME: WEIGHT, ...}}
+
+with the weight names of its form: ``stacked``: ``W_ih`` [4H x I], ``W_hh`` [4H x H];
+``per_gate``: ``W_ih_i``, ``W_ih_f``, ``W_ih_g``, ``W_ih_o`` [H x I] each, ``W_hh``
+[4H x H]; ``fused``: ``W`` [4H x (I+H)] applied to ``[x_t, h_{t-1}]``. A linear layer::
+
+    {"kind": "linear", "in_features": N, "out_features": M,
+     "bias": true | false, "batch": int | null, "weights": {"W": HT_WEIGHT}}
+
+A WEIGHT is ``{"format": "dense"}`` or ``{"format": "ht", "row_modes": [...],
+"col_modes": [...], "tree": "((0,1),(2,3))", "leaf_ranks": [...], "node_ranks": [...]}``
+with ``node_ranks`` per internal node in preorder (root first, and 1).
+
+Arrays (the ``.npz`` file), all float32 once exported:
+
+- dense weight ``NAME``: ``NAME`` of shape [rows, cols];
+- HT weight ``NAME``: ``NAME.leaf0`` .. ``NAME.leaf{d-1}`` of shape [m_k, n_k, r_k], by
+  mode, and ``NAME.transfer0`` .. ``NAME.transfer{d-2}`` of shape [r_left, r_right, r_t],
+  internal nodes in preorder;
+- biases: ``b_ih`` and ``b_hh`` [4H] for an LSTM, ``b`` [M] for a linear layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from .tree import DimensionTree, parse_tree, transfer_shapes
+
+LSTM_FORMS = ("stacked", "per_gate", "fused")
+GATE_ACTIVATIONS = ("sigmoid", "hard_sigmoid")
+GATES = ("i", "f", "g", "o")
+
+
+@dataclass(frozen=True)
+class HTLayout:
+    """Mode sizes, tree and ranks of an HT weight: everything but the numbers."""
+
+    row_modes: tuple[int, ...]
+    col_modes: tuple[int, ...]
+    tree: DimensionTree
+    leaf_ranks: tuple[int, ...]
+    node_ranks: tuple[int, ...]
+
+    def leaf_shapes(self) -> list[tuple[int, int, int]]:
+        return list(zip(self.row_modes, self.col_modes, self.leaf_ranks))
+
+    def transfer_shapes(self) -> list[tuple[int, int, int]]:
+        return transfer_shapes(self.tree, self.leaf_ranks, self.node_ranks)
+
+
+@dataclass(frozen=True)
+class WeightSpec:
+    """One weight matrix of a model; ``ht`` is ``None`` for a dense weight."""
+
+    name: str
+    rows: int
+    cols: int
+    ht: HTLayout | None = None
+
+    def leaf_arrays(self) -> dict[str, tuple[int, ...]]:
+        """``.npz`` key -> shape of the leaves of an HT weight, by mode."""
+        assert self.ht is not None, "a dense weight has no leaves"
+        return {f"{self.name}.leaf{k}": shape for k, shape in enumerate(self.ht.leaf_shapes())}
+
+    def transfer_arrays(self) -> dict[str, tuple[int, ...]]:
+        """``.npz`` key -> shape of the transfers of an HT weight, in preorder."""
+        assert self.ht is not None, "a dense weight has no transfers"
+        return {f"{self.name}.transfer{i}": shape for i, shape in enumerate(self.ht.transfer_shapes())}
+
+    def array_shapes(self) -> dict[str, tuple[int, ...]]:
+        """``.npz`` key -> shape of every array this weight is stored in."""
+        if self.ht is None:
+            return {self.name: (self.rows, self.cols)}
+        return {**self.leaf_arrays(), **self.transfer_arrays()}
+
+
+@dataclass(frozen=True)
+class BiasSpec:
+    """One bias vector of a model."""
+
+    name: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Model:
+    """A validated model description.
+
+    ``output_size`` is ``hidden_size`` for an LSTM and ``out_features`` for a linear
+    layer. ``weights`` and ``biases`` are in the operand order of the emitted op.
+    ``form`` and ``seq_len`` are ``None`` for a linear layer.
+    """
+
+    kind: str
+    input_size: int
+    output_size: int
+    weights: tuple[WeightSpec, ...]
+    biases: tuple[BiasSpec, ...]
+    batch: int | None
+    seq_len: int | None = None
+    form: str | None = None
+    gate_activation: str = "sigmoid"
+
+    def array_shapes(self) -> dict[str, tuple[int, ...]]:
+        """Every ``.npz`` key the model needs, with its shape, in operand order."""
+        shapes: dict[str, tuple[int, ...]] = {}
+        for weight in self.weights:
+            shapes.update(weight.array_shapes())
+        for bias in self.biases:
+            shapes[bias.name] = (bias.size,)
+        return shapes
+
+
+def _check_fields(obj: Any, where: str, required: Sequence[str], optional: Sequence[str] = ()) -> None:
+    if not isinstance(obj, Mapping):
+        raise ValueError(f"{where}: expected a JSON object, got {type(obj).__name__}")
+    for field in required:
+        if field not in obj:
+            raise ValueError(f"{where}: missing field '{field}'")
+    allowed = set(required) | set(optional)
+    for field in obj:
+        if field not in allowed:
+            raise ValueError(f"{where}: unknown field '{field}' (allowed: {', '.join(sorted(allowed))})")
+
+
+def _positive_int(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{where}: expected a positive integer, got {value!r}")
+    return value
+
+
+def _optional_positive_int(value: Any, where: str) -> int | None:
+    return None if value is None else _positive_int(value, where)
+
+
+def _boolean(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{where}: expected true or false, got {value!r}")
+    return value
+
+
+def _choice(value: Any, where: str, choices: Sequence[str]) -> str:
+    if value not in choices:
+        raise ValueError(f"{where}: expected one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def _int_list(value: Any, where: str, length: int | None = None) -> tuple[int, ...]:
+    if not isinstance(value, list):
+        raise ValueError(f"{where}: expected a list of positive integers, got {value!r}")
+    if length is not None and len(value) != length:
+        raise ValueError(f"{where}: has {len(value)} entries, expected {length}")
+    return tuple(_positive_int(item, f"{where}[{index}]") for index, item in enumerate(value))
+
+
+def _parse_ht_layout(obj: Mapping[str, Any], where: str, rows: str, cols: str, shape: tuple[int, int]) -> HTLayout:
+    """Parse an ``ht`` weight; ``rows``/``cols`` say where the expected sizes come from."""
+    row_modes = _int_list(obj["row_modes"], f"{where}.row_modes")
+    num_modes = len(row_modes)
+    if num_modes < 2:
+        raise ValueError(f"{where}.row_modes: has {num_modes} modes, expected at least 2")
+    col_modes = _int_list(obj["col_modes"], f"{where}.col_modes", num_modes)
+    for field, modes, size, meaning in (("row_modes", row_modes, shape[0], rows), ("col_modes", col_modes, shape[1], cols)):
+        product = int(np.prod(modes))
+        if product != size:
+            raise ValueError(f"{where}.{field}: product is {product}, expected {size} ({meaning})")
+    if not isinstance(obj["tree"], str):
+        raise ValueError(f"{where}.tree: expected a string such as \"((0,1),(2,3))\", got {obj['tree']!r}")
+    try:
+        tree = parse_tree(obj["tree"], num_modes)
+    except ValueError as error:
+        raise ValueError(f"{where}.tree: {error}") from None
+    leaf_ranks = _int_list(obj["leaf_ranks"], f"{where}.leaf_ranks", num_modes)
+    node_ranks = _int_list(obj["node_ranks"], f"{where}.node_ranks", num_modes - 1)
+    if node_ranks[0] != 1:
+        raise ValueError(f"{where}.node_ranks: the root's rank (first entry) is {node_ranks[0]}, expected 1")
+    return HTLayout(row_modes, col_modes, tree, leaf_ranks, node_ranks)
+
+
+_HT_FIELDS = ("format", "row_modes", "col_modes", "tree", "leaf_ranks", "node_ranks")
+
+
+def _parse_weight(
+    name: str, obj: Any, shape: tuple[int, int], rows: str, cols: str, ht_only: bool = False
+) -> WeightSpec:
+    where = f"weights.{name}"
+    _check_fields(obj, where, ["format"], _HT_FIELDS)
+    formats = ("ht",) if ht_only else ("dense", "ht")
+    if _choice(obj["format"], f"{where}.format", formats) == "dense":
+        _check_fields(obj, where, ["format"])
+        return WeightSpec(name, *shape)
+    _check_fields(obj, where, _HT_FIELDS)
+    return WeightSpec(name, *shape, _parse_ht_layout(obj, where, rows, cols, shape))
+
+
+def _parse_lstm(desc: Mapping[str, Any]) -> Model:
+    _check_fields(
+        desc, "model", ["kind", "input_size", "hidden_size", "form", "weights"],
+        ["gate_activation", "bias", "batch", "seq_len"],
+    )
+    inputs = _positive_int(desc["input_size"], "input_size")
+    hidden = _positive_int(desc["hidden_size"], "hidden_size")
+    form = _choice(desc["form"], "form", LSTM_FORMS)
+    recurrent = ((4 * hidden, hidden), "4 * hidden_size", "hidden_size")
+    if form == "stacked":
+        expected = {"W_ih": ((4 * hidden, inputs), "4 * hidden_size", "input_size"), "W_hh": recurrent}
+    elif form == "per_gate":
+        expected = {f"W_ih_{gate}": ((hidden, inputs), "hidden_size", "input_size") for gate in GATES}
+        expected["W_hh"] = recurrent
+    else:
+        expected = {"W": ((4 * hidden, inputs + hidden), "4 * hidden_size", "input_size + hidden_size")}
+    weights = desc["weights"]
+    _check_fields(weights, "weights", list(expected))
+    specs = tuple(_parse_weight(name, weights[name], *expected[name]) for name in expected)
+    bias = _boolean(desc.get("bias", True), "bias")
+    return Model(
+        kind="lstm",
+        input_size=inputs,
+        output_size=hidden,
+        weights=specs,
+        biases=(BiasSpec("b_ih", 4 * hidden), BiasSpec("b_hh", 4 * hidden)) if bias else (),
+        batch=_optional_positive_int(desc.get("batch"), "batch"),
+        seq_len=_optional_positive_int(desc.get("seq_len"), "seq_len"),
+        form=form,
+        gate_activation=_choice(desc.get("gate_activation", "sigmoid"), "gate_activation", GATE_ACTIVATIONS),
+    )
+
+
+def _parse_linear(desc: Mapping[str, Any]) -> Model:
+    _check_fields(desc, "model", ["kind", "in_features", "out_features", "weights"], ["bias", "batch"])
+    inputs = _positive_int(desc["in_features"], "in_features")
+    outputs = _positive_int(desc["out_features"], "out_features")
+    _check_fields(desc["weights"], "weights", ["W"])
+    weight = _parse_weight("W", desc["weights"]["W"], (outputs, inputs), "out_features", "in_features", ht_only=True)
+    bias = _boolean(desc.get("bias", True), "bias")
+    return Model(
+        kind="linear",
+        input_size=inputs,
+        output_size=outputs,
+        weights=(weight,),
+        biases=(BiasSpec("b", outputs),) if bias else (),
+        batch=_optional_positive_int(desc.get("batch"), "batch"),
+    )
+
+
+def parse_model(desc: Mapping[str, Any]) -> Model:
+    """Validate a description (the parsed JSON); raise ``ValueError`` naming the bad field."""
+    if not isinstance(desc, Mapping):
+        raise ValueError(f"model: expected a JSON object, got {type(desc).__name__}")
+    kind = desc.get("kind")
+    if kind == "lstm":
+        return _parse_lstm(desc)
+    if kind == "linear":
+        return _parse_linear(desc)
+    raise ValueError(f"kind: expected one of lstm, linear, got {kind!r}")
+
+
+def check_arrays(model: Model, arrays: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """Validate the ``.npz`` arrays against ``model``; return them as float32, in operand order.
+
+    Weights are rounded to float32 here because that is what the compiled model stores;
+    the reference evaluates these same rounded numbers in float64.
+    """
+    expected = model.array_shapes()
+    for key, shape in expected.items():
+        if key not in arrays:
+            raise ValueError(f"weights: missing array '{key}' (expected shape {list(shape)})")
+    for key in arrays:
+        if key not in expected:
+            raise ValueError(f"weights: unexpected array '{key}' (this model does not use it)")
+    checked: dict[str, np.ndarray] = {}
+    for key, shape in expected.items():
+        array = np.asarray(arrays[key])
+        if array.shape != shape:
+            raise ValueError(f"weights: array '{key}' has shape {list(array.shape)}, expected {list(shape)}")
+        if array.dtype.kind not in "fiu":
+            raise ValueError(f"weights: array '{key}' has dtype {array.dtype}, expected a real number type")
+        with np.errstate(over="ignore"):
+            checked[key] = array.astype(np.float32)
+        if not np.all(np.isfinite(checked[key])):
+            raise ValueError(f"weights: array '{key}' has values that are not finite as float32")
+    return checked

@@ -1,0 +1,111 @@
+"""Run the float64 reference of a model on ``.npy`` inputs; integration tests compare with it.
+
+Usage::
+
+    PYTHONPATH=python python3 -m ht_mlir.reference_run MODEL.json WEIGHTS.npz \\
+        --input x.npy [--input h0.npy --input c0.npy] --output-dir DIR
+
+Inputs are in the order of ``@forward``'s arguments (an LSTM without ``h0``/``c0`` starts
+from zeros). Outputs are written as float64 ``DIR/result0.npy``, ``result1.npy``, ... in
+result order. Weights and inputs are first rounded to float32, the numbers the compiled
+model sees; the arithmetic is then float64 as the numerical contract prescribes.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from . import cli, reference
+from .files import atomic_output, load_description, load_npy, load_npz
+from .model import GATES, Model, check_arrays, parse_model
+
+
+def _matrices(model: Model, arrays: Mapping[str, np.ndarray]) -> dict[str, reference.Matrix]:
+    """Each weight of ``model`` as a dense array or an :class:`reference.HTMatrix`."""
+    matrices: dict[str, reference.Matrix] = {}
+    for weight in model.weights:
+        if weight.ht is None:
+            matrices[weight.name] = arrays[weight.name]
+            continue
+        matrices[weight.name] = reference.HTMatrix(
+            weight.ht.row_modes,
+            weight.ht.col_modes,
+            weight.ht.tree,
+            tuple(arrays[key] for key in weight.leaf_arrays()),
+            tuple(arrays[key] for key in weight.transfer_arrays()),
+        )
+    return matrices
+
+
+def _check_input(name: str, array: np.ndarray, shape: Sequence[int | None]) -> np.ndarray:
+    """``array`` rounded to float32 (as float64) after checking it against ``shape``."""
+    matches = array.ndim == len(shape) and all(s is None or s == n for s, n in zip(shape, array.shape))
+    if not matches or array.dtype.kind not in "fiu":
+        expected = "[" + ", ".join("?" if s is None else str(s) for s in shape) + "]"
+        raise ValueError(f"input {name}: got {array.dtype} {list(array.shape)}, expected real {expected}")
+    return array.astype(np.float32).astype(np.float64)
+
+
+def _run_lstm(
+    model: Model,
+    matrices: Mapping[str, reference.Matrix],
+    arrays: Mapping[str, np.ndarray],
+    inputs: Sequence[np.ndarray],
+) -> list[np.ndarray]:
+    if len(inputs) not in (1, 3):
+        raise ValueError(f"an LSTM takes x or x, h0, c0 as inputs, got {len(inputs)} inputs")
+    hidden = model.output_size
+    x = _check_input("x", inputs[0], (model.seq_len, model.batch, model.input_size))
+    if len(inputs) == 3:
+        h0 = _check_input("h0", inputs[1], (x.shape[1], hidden))
+        c0 = _check_input("c0", inputs[2], (x.shape[1], hidden))
+    else:
+        h0 = c0 = np.zeros((x.shape[1], hidden))
+    biases = (arrays["b_ih"], arrays["b_hh"]) if model.biases else (None, None)
+    if model.form == "stacked":
+        weights: tuple[Any, ...] = (matrices["W_ih"], matrices["W_hh"])
+        run = reference.lstm
+    elif model.form == "per_gate":
+        weights = ([matrices[f"W_ih_{gate}"] for gate in GATES], matrices["W_hh"])
+        run = reference.lstm_per_gate
+    else:
+        weights = (matrices["W"],)
+        run = reference.lstm_fused
+    return list(run(x, h0, c0, *weights, *biases, gate_activation=model.gate_activation))
+
+
+def run_reference(
+    desc: Mapping[str, Any], weights: Mapping[str, np.ndarray], inputs: Sequence[np.ndarray]
+) -> list[np.ndarray]:
+    """Results of ``@forward`` for ``inputs``, in float64 and in result order."""
+    model = parse_model(desc)
+    arrays = check_arrays(model, weights)
+    matrices = _matrices(model, arrays)
+    if model.kind == "lstm":
+        return _run_lstm(model, matrices, arrays, inputs)
+    if len(inputs) != 1:
+        raise ValueError(f"a linear layer takes one input x, got {len(inputs)} inputs")
+    x = _check_input("x", inputs[0], (model.batch, model.input_size))
+    return [reference.ht_linear(x, matrices["W"], arrays.get("b"))]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = cli.ArgumentParser(prog="python3 -m ht_mlir.reference_run", description=__doc__.split("\n")[0])
+    parser.add_argument("model", help="model description (.json)")
+    parser.add_argument("weights", help="weights (.npz)")
+    parser.add_argument("--input", action="append", required=True, help=".npy input, in argument order")
+    parser.add_argument("--output-dir", required=True, help="folder for result0.npy, result1.npy, ...")
+    args = parser.parse_args(argv)
+    inputs = [load_npy(path) for path in args.input]
+    results = run_reference(load_description(args.model), load_npz(args.weights), inputs)
+    os.makedirs(args.output_dir, exist_ok=True)
+    for index, result in enumerate(results):
+        with atomic_output(os.path.join(args.output_dir, f"result{index}.npy"), "wb") as file:
+            np.save(file, result)
+
+
+if __name__ == "__main__":
+    raise SystemExit(cli.run(main))
