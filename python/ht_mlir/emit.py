@@ -55,6 +55,7 @@ def matrix_type(layout: HTLayout) -> str:
 
 
 def weight_type(weight: WeightSpec) -> str:
+    """Operand type of a weight: a ranked tensor if dense, else its `!ht.matrix` type."""
     return tensor_type((weight.rows, weight.cols)) if weight.ht is None else matrix_type(weight.ht)
 
 
@@ -75,7 +76,7 @@ def _weight_constant(weight: WeightSpec) -> str:
 
 
 def _lstm_body(model: Model) -> tuple[str, list[str]]:
-    """Signature and body lines (constants, op, return) of an LSTM ``@forward``."""
+    """Signature and the op and return lines of an LSTM ``@forward``."""
     batch, steps, hidden = model.batch, model.seq_len, model.output_size
     arg_types = [
         tensor_type((steps, batch, model.input_size)),
@@ -101,7 +102,7 @@ def _lstm_body(model: Model) -> tuple[str, list[str]]:
 
 
 def _linear_body(model: Model) -> tuple[str, list[str]]:
-    """Signature and body lines (op, return) of a linear ``@forward``."""
+    """Signature and the op and return lines of a linear ``@forward``."""
     (weight,) = model.weights
     x_type = tensor_type((model.batch, model.input_size))
     y_type = tensor_type((model.batch, model.output_size))

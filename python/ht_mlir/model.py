@@ -32,7 +32,7 @@ Arrays (the ``.npz`` file), all float32 once exported:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
@@ -165,17 +165,23 @@ def _int_list(value: Any, where: str, length: int | None = None) -> tuple[int, .
     return tuple(_positive_int(item, f"{where}[{index}]") for index, item in enumerate(value))
 
 
-def _parse_ht_layout(obj: Mapping[str, Any], where: str, rows: str, cols: str, shape: tuple[int, int]) -> HTLayout:
-    """Parse an ``ht`` weight; ``rows``/``cols`` say where the expected sizes come from."""
+class _Size(NamedTuple):
+    """An expected matrix size and how it follows from the description (for messages)."""
+
+    value: int
+    meaning: str
+
+
+def _parse_ht_layout(obj: Mapping[str, Any], where: str, rows: _Size, cols: _Size) -> HTLayout:
     row_modes = _int_list(obj["row_modes"], f"{where}.row_modes")
     num_modes = len(row_modes)
     if num_modes < 2:
         raise ValueError(f"{where}.row_modes: has {num_modes} modes, expected at least 2")
     col_modes = _int_list(obj["col_modes"], f"{where}.col_modes", num_modes)
-    for field, modes, size, meaning in (("row_modes", row_modes, shape[0], rows), ("col_modes", col_modes, shape[1], cols)):
+    for field, modes, size in (("row_modes", row_modes, rows), ("col_modes", col_modes, cols)):
         product = int(np.prod(modes))
-        if product != size:
-            raise ValueError(f"{where}.{field}: product is {product}, expected {size} ({meaning})")
+        if product != size.value:
+            raise ValueError(f"{where}.{field}: product is {product}, expected {size.value} ({size.meaning})")
     if not isinstance(obj["tree"], str):
         raise ValueError(f"{where}.tree: expected a string such as \"((0,1),(2,3))\", got {obj['tree']!r}")
     try:
@@ -192,17 +198,27 @@ def _parse_ht_layout(obj: Mapping[str, Any], where: str, rows: str, cols: str, s
 _HT_FIELDS = ("format", "row_modes", "col_modes", "tree", "leaf_ranks", "node_ranks")
 
 
-def _parse_weight(
-    name: str, obj: Any, shape: tuple[int, int], rows: str, cols: str, ht_only: bool = False
-) -> WeightSpec:
+def _parse_weight(name: str, obj: Any, rows: _Size, cols: _Size, ht_only: bool = False) -> WeightSpec:
     where = f"weights.{name}"
     _check_fields(obj, where, ["format"], _HT_FIELDS)
     formats = ("ht",) if ht_only else ("dense", "ht")
     if _choice(obj["format"], f"{where}.format", formats) == "dense":
         _check_fields(obj, where, ["format"])
-        return WeightSpec(name, *shape)
+        return WeightSpec(name, rows.value, cols.value)
     _check_fields(obj, where, _HT_FIELDS)
-    return WeightSpec(name, *shape, _parse_ht_layout(obj, where, rows, cols, shape))
+    return WeightSpec(name, rows.value, cols.value, _parse_ht_layout(obj, where, rows, cols))
+
+
+def _lstm_weight_sizes(form: str, inputs: int, hidden: int) -> dict[str, tuple[_Size, _Size]]:
+    """Weight names of an LSTM form, in operand order, with their (rows, cols)."""
+    gates_rows = _Size(4 * hidden, "4 * hidden_size")
+    recurrent = (gates_rows, _Size(hidden, "hidden_size"))
+    if form == "stacked":
+        return {"W_ih": (gates_rows, _Size(inputs, "input_size")), "W_hh": recurrent}
+    if form == "per_gate":
+        gate_shape = (_Size(hidden, "hidden_size"), _Size(inputs, "input_size"))
+        return {**{f"W_ih_{gate}": gate_shape for gate in GATES}, "W_hh": recurrent}
+    return {"W": (gates_rows, _Size(inputs + hidden, "input_size + hidden_size"))}
 
 
 def _parse_lstm(desc: Mapping[str, Any]) -> Model:
@@ -213,23 +229,15 @@ def _parse_lstm(desc: Mapping[str, Any]) -> Model:
     inputs = _positive_int(desc["input_size"], "input_size")
     hidden = _positive_int(desc["hidden_size"], "hidden_size")
     form = _choice(desc["form"], "form", LSTM_FORMS)
-    recurrent = ((4 * hidden, hidden), "4 * hidden_size", "hidden_size")
-    if form == "stacked":
-        expected = {"W_ih": ((4 * hidden, inputs), "4 * hidden_size", "input_size"), "W_hh": recurrent}
-    elif form == "per_gate":
-        expected = {f"W_ih_{gate}": ((hidden, inputs), "hidden_size", "input_size") for gate in GATES}
-        expected["W_hh"] = recurrent
-    else:
-        expected = {"W": ((4 * hidden, inputs + hidden), "4 * hidden_size", "input_size + hidden_size")}
-    weights = desc["weights"]
-    _check_fields(weights, "weights", list(expected))
-    specs = tuple(_parse_weight(name, weights[name], *expected[name]) for name in expected)
+    sizes = _lstm_weight_sizes(form, inputs, hidden)
+    _check_fields(desc["weights"], "weights", list(sizes))
+    weights = tuple(_parse_weight(name, desc["weights"][name], *shape) for name, shape in sizes.items())
     bias = _boolean(desc.get("bias", True), "bias")
     return Model(
         kind="lstm",
         input_size=inputs,
         output_size=hidden,
-        weights=specs,
+        weights=weights,
         biases=(BiasSpec("b_ih", 4 * hidden), BiasSpec("b_hh", 4 * hidden)) if bias else (),
         batch=_optional_positive_int(desc.get("batch"), "batch"),
         seq_len=_optional_positive_int(desc.get("seq_len"), "seq_len"),
@@ -243,7 +251,8 @@ def _parse_linear(desc: Mapping[str, Any]) -> Model:
     inputs = _positive_int(desc["in_features"], "in_features")
     outputs = _positive_int(desc["out_features"], "out_features")
     _check_fields(desc["weights"], "weights", ["W"])
-    weight = _parse_weight("W", desc["weights"]["W"], (outputs, inputs), "out_features", "in_features", ht_only=True)
+    rows, cols = _Size(outputs, "out_features"), _Size(inputs, "in_features")
+    weight = _parse_weight("W", desc["weights"]["W"], rows, cols, ht_only=True)
     bias = _boolean(desc.get("bias", True), "bias")
     return Model(
         kind="linear",

@@ -172,7 +172,8 @@ def lstm(
     ``[T, B, H]`` and the final ``h_T`` and ``c_T``.
     """
     if gate_activation not in GATE_ACTIVATIONS:
-        raise ValueError(f"gate_activation: expected one of {sorted(GATE_ACTIVATIONS)}, got {gate_activation!r}")
+        choices = ", ".join(GATE_ACTIVATIONS)
+        raise ValueError(f"gate_activation: expected one of {choices}, got {gate_activation!r}")
     gate = GATE_ACTIVATIONS[gate_activation]
     w_ih, w_hh = as_dense(W_ih), as_dense(W_hh)
     x = np.asarray(x, dtype=np.float64)

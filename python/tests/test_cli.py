@@ -19,7 +19,8 @@ PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def run_tool(module, *args):
     env = dict(os.environ, PYTHONPATH=PYTHON_DIR)
     return subprocess.run(
-        [sys.executable, "-m", f"ht_mlir.{module}", *args], env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-m", f"ht_mlir.{module}", *args],
+        env=env, capture_output=True, text=True, check=False,
     )
 
 
@@ -44,9 +45,12 @@ class CliTest(unittest.TestCase):
 
     def test_random_model_export_and_reference_run(self):
         model = self.write_json("lstm.json", TINY_LSTM)
-        self.assertEqual(run_tool("random_model", model, "-o", self.path("w.npz"), "--seed", "2").returncode, 0)
+        result = run_tool("random_model", model, "-o", self.path("w.npz"), "--seed", "2")
+        self.assertEqual(result.returncode, 0, result.stderr)
         weights = load_npz(self.path("w.npz"))
-        self.assertEqual(sorted(weights), ["W_hh", "W_ih.leaf0", "W_ih.leaf1", "W_ih.transfer0", "b_hh", "b_ih"])
+        self.assertEqual(
+            sorted(weights), ["W_hh", "W_ih.leaf0", "W_ih.leaf1", "W_ih.transfer0", "b_hh", "b_ih"]
+        )
 
         result = run_tool("export", model, self.path("w.npz"), "-o", self.path("lstm.mlir"))
         self.assertEqual(result.returncode, 0, result.stderr)
@@ -101,7 +105,8 @@ class CliTest(unittest.TestCase):
         )
         self.assert_one_line_error(run_tool("export", model), "the following arguments are required")
         self.assertFalse(os.path.exists(output))
-        self.assertEqual(sorted(os.listdir(self.folder.name)), ["broken.json", "lstm.json", "missing.npz", "w.npz"])
+        left = sorted(os.listdir(self.folder.name))
+        self.assertEqual(left, ["broken.json", "lstm.json", "missing.npz", "w.npz"])
 
     def test_reference_run_checks_inputs(self):
         model = self.write_json("lstm.json", TINY_LSTM)

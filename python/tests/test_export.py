@@ -63,7 +63,8 @@ class LstmTextTest(unittest.TestCase):
             for k, s in enumerate(["16x8x4", "4x20x4", "4x20x4", "4x18x4"])
         )
         transfers = ", ".join(
-            f"dense_resource<W_ih_transfer{i}> : tensor<{s}xf32>" for i, s in enumerate(["4x4x1", "4x4x4", "4x4x4"])
+            f"dense_resource<W_ih_transfer{i}> : tensor<{s}xf32>"
+            for i, s in enumerate(["4x4x1", "4x4x4", "4x4x4"])
         )
         self.assertEqual(lines, [
             "module {",
@@ -117,7 +118,8 @@ class LstmTextTest(unittest.TestCase):
             lines[5],
             "%out, %hT, %cT = ht.lstm fused %x, %h0, %c0 weights(%w) biases(%bih, %bhh) "
             "gate_activation = hard_sigmoid : (tensor<3x2x6xf32>, tensor<2x2xf32>, tensor<2x2xf32>, "
-            f"{matrix}, tensor<8xf32>, tensor<8xf32>) -> (tensor<3x2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>)",
+            f"{matrix}, tensor<8xf32>, tensor<8xf32>) -> "
+            "(tensor<3x2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>)",
         )
 
 
@@ -126,19 +128,25 @@ class LinearTextTest(unittest.TestCase):
         lines = code_lines(export_text(TINY_LINEAR))
         self.assertEqual(
             lines[1],
-            "func.func @forward(%x: tensor<?x12xf32>) -> tensor<?x6xf32> attributes {llvm.emit_c_interface} {",
+            "func.func @forward(%x: tensor<?x12xf32>) -> tensor<?x6xf32> "
+            "attributes {llvm.emit_c_interface} {",
         )
-        self.assertTrue(lines[2].startswith("%w = ht.constant leaves [dense_resource<W_leaf0> : tensor<1x2x1xf32>"))
+        self.assertTrue(
+            lines[2].startswith("%w = ht.constant leaves [dense_resource<W_leaf0> : tensor<1x2x1xf32>")
+        )
         self.assertEqual(lines[3], "%b = arith.constant dense_resource<b> : tensor<6xf32>")
         self.assertEqual(
             lines[4],
-            f"%y = ht.linear %x, %w bias %b : tensor<?x12xf32>, {LINEAR_MATRIX}, tensor<6xf32> -> tensor<?x6xf32>",
+            f"%y = ht.linear %x, %w bias %b : tensor<?x12xf32>, {LINEAR_MATRIX}, tensor<6xf32> "
+            "-> tensor<?x6xf32>",
         )
         self.assertEqual(lines[5], "return %y : tensor<?x6xf32>")
 
     def test_without_bias_and_static_batch(self):
         lines = code_lines(export_text(variant(TINY_LINEAR, bias=False, batch=5)))
-        self.assertEqual(lines[3], f"%y = ht.linear %x, %w : tensor<5x12xf32>, {LINEAR_MATRIX} -> tensor<5x6xf32>")
+        self.assertEqual(
+            lines[3], f"%y = ht.linear %x, %w : tensor<5x12xf32>, {LINEAR_MATRIX} -> tensor<5x6xf32>"
+        )
         self.assertEqual(lines[4], "return %y : tensor<5x6xf32>")
 
 

@@ -36,6 +36,9 @@ def HT_DimensionTreeAttr : AttrDef<HT_Dialect, "DimensionTree"> {
 
 //===----------------------------------------------------------------------===//
 // Enums
+//
+// Plain integer-backed enum attributes: ops print them as bare keywords
+// (`ht.lstm per_gate ...`) and the generic form stays parseable.
 //===----------------------------------------------------------------------===//
 
 def HT_WeightForm : I32EnumAttr<"WeightForm",
@@ -44,10 +47,6 @@ def HT_WeightForm : I32EnumAttr<"WeightForm",
       I32EnumAttrCase<"PerGate", 1, "per_gate">,
       I32EnumAttrCase<"Fused", 2, "fused">]> {
   let cppNamespace = "::mlir::ht";
-  let genSpecializedAttr = 0;
-}
-def HT_WeightFormAttr : EnumAttr<HT_Dialect, HT_WeightForm, "weight_form"> {
-  let assemblyFormat = "`` $value";
 }
 
 def HT_GateActivation : I32EnumAttr<"GateActivation",
@@ -55,11 +54,6 @@ def HT_GateActivation : I32EnumAttr<"GateActivation",
       I32EnumAttrCase<"Sigmoid", 0, "sigmoid">,
       I32EnumAttrCase<"HardSigmoid", 1, "hard_sigmoid">]> {
   let cppNamespace = "::mlir::ht";
-  let genSpecializedAttr = 0;
-}
-def HT_GateActivationAttr
-    : EnumAttr<HT_Dialect, HT_GateActivation, "gate_activation"> {
-  let assemblyFormat = "`` $value";
 }
 
 #endif // HT_DIALECT_HT_IR_HTATTRS_TD

@@ -117,13 +117,13 @@ def HT_LinearOp : HT_Op<"linear", [Pure]> {
 
 class HT_LSTMBase<string mnemonic, list<Trait> traits = []>
     : HT_Op<mnemonic, !listconcat(traits, [Pure, AttrSizedOperandSegments])> {
-  let arguments = (ins HT_WeightFormAttr:$form,
+  let arguments = (ins HT_WeightForm:$form,
                        HT_FloatTensor:$input,
                        HT_FloatMatrix:$h0,
                        HT_FloatMatrix:$c0,
                        Variadic<HT_WeightLike>:$weights,
                        Variadic<HT_FloatVector>:$biases,
-                       DefaultValuedAttr<HT_GateActivationAttr,
+                       DefaultValuedAttr<HT_GateActivation,
                            "::mlir::ht::GateActivation::Sigmoid">:$gate_activation);
   let assemblyFormat = [{
     $form $input `,` $h0 `,` $c0 `weights` `(` $weights `)`
