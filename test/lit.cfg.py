@@ -24,7 +24,7 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.ht_tools_dir, config.llvm_tools_dir]
-tools = [ToolSubst("ht-opt", unresolved="fatal")]
+tools = [ToolSubst("ht-opt", unresolved="fatal"), "not", "count", "split-file"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PYTHONPATH", os.path.join(config.ht_src_root, "python"),
                              append_path=True)

@@ -79,8 +79,7 @@ bool dimsCompatible(int64_t a, int64_t b) {
   return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
 }
 
-/// Verifies the operands of an ht.lstm (`isSequence`) or ht.lstm_cell and
-/// returns through `hidden` the hidden size H.
+/// Verifies the operands of an ht.lstm (`isSequence`) or ht.lstm_cell.
 template <typename OpTy>
 LogicalResult verifyLSTMOperands(OpTy op, bool isSequence) {
   RankedTensorType inputType = op.getInput().getType();
@@ -109,13 +108,11 @@ LogicalResult verifyLSTMOperands(OpTy op, bool isSequence) {
     return op.emitOpError("input's batch size ")
            << inputBatch << " differs from h0's " << h0Type.getDimSize(0);
 
-  for (auto [name, type] : {std::pair<const char *, Type>{"h0", h0Type},
-                            {"c0", c0Type}})
-    if (cast<RankedTensorType>(type).getElementType() != elementType)
-      return op.emitOpError(name)
-             << "'s element type "
-             << cast<RankedTensorType>(type).getElementType()
-             << " differs from the input's " << elementType;
+  // c0 has h0's type, so checking h0 covers both states.
+  if (h0Type.getElementType() != elementType)
+    return op.emitOpError("h0's element type ")
+           << h0Type.getElementType() << " differs from the input's "
+           << elementType;
 
   WeightForm form = op.getForm();
   SmallVector<ExpectedWeight> expected =
@@ -144,8 +141,8 @@ LogicalResult verifyLSTMOperands(OpTy op, bool isSequence) {
       return op.emitOpError("takes 0 or 2 biases (b_ih, b_hh), got ")
              << op.getBiases().size();
     auto expectedBias = RankedTensorType::get({4 * hidden}, elementType);
-    for (auto [name, bias] :
-         llvm::zip_equal(ArrayRef<StringRef>{"b_ih", "b_hh"}, op.getBiases()))
+    static constexpr StringRef kBiasNames[] = {"b_ih", "b_hh"};
+    for (auto [name, bias] : llvm::zip_equal(kBiasNames, op.getBiases()))
       if (bias.getType() != expectedBias)
         return op.emitOpError()
                << name << " has type " << bias.getType() << "; expected "
