@@ -18,7 +18,11 @@ config.excludes = ["Inputs", "Unit", "CMakeLists.txt", "lit.cfg.py",
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%ht_src_root", config.ht_src_root))
+config.substitutions.append(("%ht_obj_root", config.ht_obj_root))
 config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%cmake", config.cmake_command))
+config.substitutions.append(("%cxx", config.cxx_compiler))
+config.substitutions.append(("%mlir_cmake_dir", config.mlir_cmake_dir))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
@@ -26,5 +30,7 @@ llvm_config.use_default_substitutions()
 tool_dirs = [config.ht_tools_dir, config.llvm_tools_dir]
 tools = [ToolSubst("ht-opt", unresolved="fatal"), "not", "count", "split-file"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+# Python tools run from the source tree and must not litter it with caches.
+llvm_config.with_environment("PYTHONDONTWRITEBYTECODE", "1")
 llvm_config.with_environment("PYTHONPATH", os.path.join(config.ht_src_root, "python"),
                              append_path=True)

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds ht-mlir and runs the whole test suite (lit + FileCheck, GoogleTest,
+# Python unit tests, integration tests), then prints one summary line.
+set -euo pipefail
+HT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+HT_BUILD="${HT_BUILD:-$HT_ROOT/build}"
+"$HT_ROOT/scripts/setup.sh"
+
+results="$HT_BUILD/test-results.json"
+status=0
+/usr/lib/llvm-22/bin/lit -sv --order=lexical -o "$results" \
+  "$HT_BUILD/test" "$HT_BUILD/test/Unit" || status=$?
+
+/usr/bin/python3 - "$results" <<'PY'
+import json, sys
+tests = json.load(open(sys.argv[1]))["tests"]
+codes = [t["code"] for t in tests]
+passed = sum(c in ("PASS", "XFAIL") for c in codes)
+failed = sum(c in ("FAIL", "XPASS", "UNRESOLVED", "TIMEOUT") for c in codes)
+skipped = sum(c in ("UNSUPPORTED", "SKIPPED", "EXCLUDED") for c in codes)
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status
