@@ -5,6 +5,8 @@ set -euo pipefail
 HT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HT_BUILD="${HT_BUILD:-$HT_ROOT/build}"
 "$HT_ROOT/scripts/setup.sh"
+# The reference docs are checked against freshly generated ones.
+ninja -C "$HT_BUILD" --quiet mlir-doc
 
 results="$HT_BUILD/test-results.json"
 status=0

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Regenerates the dialect and pass reference in docs/reference/ from the
+# TableGen sources. test/Docs checks that the committed copies are current.
+set -euo pipefail
+HT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+HT_BUILD="${HT_BUILD:-$HT_ROOT/build}"
+"$HT_ROOT/scripts/setup.sh"
+ninja -C "$HT_BUILD" --quiet mlir-doc
+cp "$HT_BUILD/docs/Dialects/HTDialect.md" "$HT_ROOT/docs/reference/HTDialect.md"
+cp "$HT_BUILD/docs/HTPasses.md" "$HT_ROOT/docs/reference/HTPasses.md"
+echo "updated docs/reference/"
