@@ -5,8 +5,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ht/Conversion/Passes.h"
 #include "ht/Dialect/HT/IR/HTDialect.h"
 #include "ht/Dialect/HT/Transforms/Passes.h"
+#include "ht/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -17,6 +19,8 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::ht::registerHTPasses();
+  mlir::ht::registerHTConversionPasses();
+  mlir::ht::registerHTPipelines();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -1,0 +1,38 @@
+//===- Pipelines.h - The ht-mlir compilation pipelines ----------*- C++ -*-===//
+//
+// Every tool builds its pipeline here, from one options struct, so ht-opt,
+// ht-compile and ht-run compile a model the same way.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef HT_PIPELINES_PIPELINES_H
+#define HT_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir::ht {
+
+struct HTToLLVMOptions : public PassPipelineOptions<HTToLLVMOptions> {
+  Option<bool> resultsToOutParams{
+      *this, "results-to-out-params",
+      llvm::cl::desc("Return results through caller-provided buffers (the "
+                     "calling convention of ht-compile's C API and ht-run)"),
+      llvm::cl::init(true)};
+  Option<bool> cWrappers{
+      *this, "c-wrappers",
+      llvm::cl::desc("Emit _mlir_ciface_ wrappers taking memref descriptors "
+                     "for every public function"),
+      llvm::cl::init(true)};
+};
+
+/// ht (and any linalg/tensor code beside it) to the LLVM dialect, for CPUs:
+/// convert-ht-to-linalg, bufferization, loops, then LLVM.
+void buildHTToLLVMPipeline(OpPassManager &pm, const HTToLLVMOptions &options);
+
+/// Registers `ht-to-llvm` with the pass pipeline registry (for ht-opt).
+void registerHTPipelines();
+
+} // namespace mlir::ht
+
+#endif // HT_PIPELINES_PIPELINES_H

@@ -1,0 +1,48 @@
+//===- ModelCompiler.h - What ht-compile and ht-run share -------*- C++ -*-===//
+//
+// Loading a model file, lowering it with the registered pipeline, and
+// translating it to LLVM IR for the host (or a chosen) CPU.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef HT_TOOLS_MODELCOMPILER_H
+#define HT_TOOLS_MODELCOMPILER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <memory>
+
+namespace llvm {
+class LLVMContext;
+class Module;
+} // namespace llvm
+
+namespace mlir::ht {
+
+/// Dialects (and their extensions and LLVM translations) a model may use.
+void registerModelDialects(DialectRegistry &registry);
+
+/// Parses and verifies `path`; diagnostics go to stderr with file positions.
+OwningOpRef<ModuleOp> loadModel(StringRef path, MLIRContext &context);
+
+/// Runs the ht-to-llvm pipeline (C wrappers, results as out-parameters).
+LogicalResult lowerToLLVMDialect(ModuleOp module);
+
+/// A target machine for `cpu` (empty: the host) with `features`, producing
+/// position-independent code.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(StringRef cpu, StringRef features);
+
+/// Translates a module in the LLVM dialect to LLVM IR, set up for `machine`
+/// and optimised at -O3.
+llvm::Expected<std::unique_ptr<llvm::Module>>
+translateAndOptimize(ModuleOp module, llvm::LLVMContext &context,
+                     llvm::TargetMachine &machine);
+
+} // namespace mlir::ht
+
+#endif // HT_TOOLS_MODELCOMPILER_H

@@ -1,0 +1,66 @@
+//===- HTLowering.h - Shared pieces of the ht-to-linalg lowering -*- C++ -*-===//
+//
+// Private to lib/Conversion/HTToLinalg. After type conversion an HT matrix is
+// its factor tensors (leaves by mode, then transfers in preorder); these
+// helpers compute with them on tensors.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef HT_LIB_CONVERSION_HTTOLINALG_HTLOWERING_H
+#define HT_LIB_CONVERSION_HTTOLINALG_HTLOWERING_H
+
+#include "ht/Dialect/HT/IR/HTOps.h"
+
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::ht {
+
+/// An HT matrix after type conversion.
+struct HTFactors {
+  MatrixType type;
+  ValueRange leaves;
+  ValueRange transfers;
+};
+
+/// Splits the converted values of an HT matrix into leaves and transfers.
+HTFactors getFactors(MatrixType type, ValueRange converted);
+
+/// A weight operand after type conversion: dense (one tensor) or HT.
+struct ConvertedWeight {
+  Value dense;                   // set for a dense weight
+  std::optional<HTFactors> ht;   // set for an HT weight
+};
+ConvertedWeight getConvertedWeight(Type originalType, ValueRange converted);
+
+/// `rows · Wᵀ` for `rows : [R, N]` and a weight `W : M x N`: [R, M]. HT
+/// weights are contracted factor by factor, never rebuilt.
+Value emitMatmulTransposed(OpBuilder &builder, Location loc, Value rows,
+                           const ConvertedWeight &weight);
+
+/// `rows · Wᵀ` through the HT factors, leaf by leaf in tree postorder.
+Value emitHTMatmulTransposed(OpBuilder &builder, Location loc, Value rows,
+                             const HTFactors &factors);
+
+/// The dense `M x N` matrix of an HT matrix.
+Value emitHTToDense(OpBuilder &builder, Location loc, const HTFactors &factors);
+
+/// `y + bias` for `y : [R, M]`, `bias : [M]`.
+Value emitAddBias(OpBuilder &builder, Location loc, Value y, Value bias);
+
+/// Element-wise `a + b` of two tensors of one type.
+Value emitAdd(OpBuilder &builder, Location loc, Value a, Value b);
+
+/// The type converter of the lowering: !ht.matrix becomes its factor tensors.
+class HTTypeConverter : public TypeConverter {
+public:
+  HTTypeConverter();
+};
+
+void populateHTMatrixLoweringPatterns(const TypeConverter &converter,
+                                      RewritePatternSet &patterns);
+void populateHTLSTMLoweringPatterns(const TypeConverter &converter,
+                                    RewritePatternSet &patterns);
+
+} // namespace mlir::ht
+
+#endif // HT_LIB_CONVERSION_HTTOLINALG_HTLOWERING_H

@@ -1,0 +1,227 @@
+//===- EntrySignature.cpp - Sizes of a model's entry point ----------------===//
+
+#include "ht/Dialect/HT/Analysis/EntrySignature.h"
+#include "ht/Dialect/HT/IR/HTOps.h"
+
+#include "llvm/ADT/EquivalenceClasses.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::ht;
+
+namespace {
+
+/// A dimension of an SSA tensor value.
+using DimKey = std::pair<void *, unsigned>;
+DimKey key(Value value, unsigned dim) {
+  return {value.getAsOpaquePointer(), dim};
+}
+
+/// Which dimensions are the same size, with a name hint per class.
+class DimensionTies {
+public:
+  void tie(ArrayRef<std::pair<Value, unsigned>> dims, StringRef hint) {
+    for (auto [value, dim] : dims) {
+      classes.insert(key(value, dim));
+      classes.unionSets(key(dims.front().first, dims.front().second),
+                        key(value, dim));
+      hints.try_emplace(key(value, dim), hint.str());
+    }
+  }
+
+  DimKey leader(Value value, unsigned dim) {
+    classes.insert(key(value, dim));
+    return classes.getLeaderValue(key(value, dim));
+  }
+
+  /// The first hint recorded for any member of `leaderKey`'s class.
+  std::string hint(DimKey leaderKey) const {
+    for (auto member = classes.findLeader(leaderKey);
+         member != classes.member_end(); ++member)
+      if (auto it = hints.find(*member); it != hints.end())
+        return it->second;
+    return "";
+  }
+
+  /// The static size of some member of the class, if any.
+  std::optional<int64_t> staticSize(DimKey leaderKey) const {
+    for (auto member = classes.findLeader(leaderKey);
+         member != classes.member_end(); ++member) {
+      Value value = Value::getFromOpaquePointer(member->first);
+      int64_t size =
+          cast<RankedTensorType>(value.getType()).getDimSize(member->second);
+      if (!ShapedType::isDynamic(size))
+        return size;
+    }
+    return std::nullopt;
+  }
+
+private:
+  llvm::EquivalenceClasses<DimKey> classes;
+  llvm::DenseMap<DimKey, std::string> hints;
+};
+
+void collectTies(func::FuncOp func, DimensionTies &ties) {
+  func.walk([&](Operation *op) {
+    if (auto linear = dyn_cast<LinearOp>(op)) {
+      int64_t leading = linear.getInput().getType().getRank() - 1;
+      for (int64_t dim = 0; dim < leading; ++dim)
+        ties.tie({{linear.getInput(), dim}, {linear.getResult(), dim}},
+                 leading == 1 ? "batch" : "batch" + std::to_string(dim));
+    } else if (auto lstm = dyn_cast<LSTMOp>(op)) {
+      ties.tie({{lstm.getInput(), 0}, {lstm.getOutput(), 0}}, "seq_len");
+      ties.tie({{lstm.getInput(), 1},
+                {lstm.getH0(), 0},
+                {lstm.getC0(), 0},
+                {lstm.getOutput(), 1},
+                {lstm.getHN(), 0},
+                {lstm.getCN(), 0}},
+               "batch");
+    } else if (auto cell = dyn_cast<LSTMCellOp>(op)) {
+      ties.tie({{cell.getInput(), 0},
+                {cell.getH0(), 0},
+                {cell.getC0(), 0},
+                {cell.getH(), 0},
+                {cell.getC(), 0}},
+               "batch");
+    }
+  });
+}
+
+/// The role of an argument in the op that uses it ("x", "h0", ...).
+std::string inputName(BlockArgument arg) {
+  for (OpOperand &use : arg.getUses()) {
+    Operation *owner = use.getOwner();
+    if (auto linear = dyn_cast<LinearOp>(owner);
+        linear && use.get() == linear.getInput())
+      return "x";
+    if (isa<LSTMOp, LSTMCellOp>(owner)) {
+      unsigned index = use.getOperandNumber();
+      if (index < 3)
+        return std::array<const char *, 3>{"x", "h0", "c0"}[index];
+    }
+  }
+  return "arg" + std::to_string(arg.getArgNumber());
+}
+
+std::string outputName(Value value, unsigned index) {
+  if (auto result = dyn_cast<OpResult>(value)) {
+    Operation *owner = result.getOwner();
+    unsigned number = result.getResultNumber();
+    if (isa<LinearOp>(owner))
+      return "y";
+    if (isa<ToDenseOp>(owner))
+      return "dense";
+    if (isa<LSTMOp>(owner))
+      return std::array<const char *, 3>{"output", "h_n", "c_n"}[number];
+    if (isa<LSTMCellOp>(owner))
+      return std::array<const char *, 2>{"h", "c"}[number];
+  }
+  return "result" + std::to_string(index);
+}
+
+std::string uniqueName(std::string name, llvm::StringSet<> &used) {
+  std::string candidate = name;
+  for (int suffix = 1; !used.insert(candidate).second; ++suffix)
+    candidate = name + "_" + std::to_string(suffix);
+  return candidate;
+}
+
+} // namespace
+
+std::string EntrySignature::describe(const EntryTensor &tensor) const {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << tensor.name << " [";
+  for (size_t dim = 0; dim < tensor.symbols.size(); ++dim) {
+    if (dim)
+      os << ", ";
+    if (tensor.symbols[dim] >= 0)
+      os << symbols[tensor.symbols[dim]];
+    else
+      os << tensor.fixedSizes[dim];
+  }
+  os << ']';
+  return text;
+}
+
+FailureOr<EntrySignature> mlir::ht::analyzeEntrySignature(func::FuncOp func) {
+  if (func.isExternal())
+    return func.emitError("entry point @")
+           << func.getName() << " has no body";
+  auto checkType = [&](Type type, StringRef what,
+                       unsigned index) -> LogicalResult {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (tensor && tensor.getElementType().isF32())
+      return success();
+    return func.emitError("entry point @")
+           << func.getName() << ": " << what << " #" << index << " has type "
+           << type << "; entry points take and return ranked f32 tensors";
+  };
+  for (auto [index, type] : llvm::enumerate(func.getArgumentTypes()))
+    if (failed(checkType(type, "argument", index)))
+      return failure();
+  for (auto [index, type] : llvm::enumerate(func.getResultTypes()))
+    if (failed(checkType(type, "result", index)))
+      return failure();
+
+  DimensionTies ties;
+  collectTies(func, ties);
+
+  EntrySignature signature;
+  signature.function = func.getName().str();
+  llvm::DenseMap<DimKey, int> symbolOf;
+  llvm::StringSet<> usedSymbols, usedInputs, usedOutputs;
+
+  auto describeTensor = [&](Value value, std::string name,
+                            bool isInput) -> FailureOr<EntryTensor> {
+    EntryTensor tensor;
+    tensor.name = std::move(name);
+    tensor.type = cast<RankedTensorType>(value.getType());
+    for (int64_t dim = 0; dim < tensor.type.getRank(); ++dim) {
+      int64_t size = tensor.type.getDimSize(dim);
+      DimKey leader = ties.leader(value, dim);
+      std::optional<int64_t> tiedStatic = ties.staticSize(leader);
+      if (!ShapedType::isDynamic(size) || tiedStatic) {
+        tensor.symbols.push_back(-1);
+        tensor.fixedSizes.push_back(tiedStatic ? *tiedStatic : size);
+        continue;
+      }
+      auto it = symbolOf.find(leader);
+      if (it == symbolOf.end()) {
+        if (!isInput)
+          return func.emitError("entry point @")
+                 << func.getName() << ": dimension " << dim << " of result '"
+                 << tensor.name
+                 << "' is dynamic and does not follow from any argument's "
+                    "size; make it static";
+        std::string hint = ties.hint(leader);
+        if (hint.empty())
+          hint = tensor.name + "_dim" + std::to_string(dim);
+        it = symbolOf.try_emplace(leader, signature.symbols.size()).first;
+        signature.symbols.push_back(uniqueName(hint, usedSymbols));
+      }
+      tensor.symbols.push_back(it->second);
+      tensor.fixedSizes.push_back(-1);
+    }
+    return tensor;
+  };
+
+  for (BlockArgument arg : func.getArguments()) {
+    FailureOr<EntryTensor> tensor =
+        describeTensor(arg, uniqueName(inputName(arg), usedInputs), true);
+    if (failed(tensor))
+      return failure();
+    signature.inputs.push_back(std::move(*tensor));
+  }
+  auto returnOp = cast<func::ReturnOp>(func.getBody().back().getTerminator());
+  for (auto [index, value] : llvm::enumerate(returnOp.getOperands())) {
+    FailureOr<EntryTensor> tensor = describeTensor(
+        value, uniqueName(outputName(value, index), usedOutputs), false);
+    if (failed(tensor))
+      return failure();
+    signature.outputs.push_back(std::move(*tensor));
+  }
+  return signature;
+}

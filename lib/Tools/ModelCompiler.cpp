@@ -1,0 +1,109 @@
+//===- ModelCompiler.cpp - What ht-compile and ht-run share ---------------===//
+
+#include "ht/Tools/ModelCompiler.h"
+#include "ht/Dialect/HT/IR/HTDialect.h"
+#include "ht/Pipelines/Pipelines.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+
+using namespace mlir;
+
+void mlir::ht::registerModelDialects(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registry.insert<HTDialect>();
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+}
+
+OwningOpRef<ModuleOp> mlir::ht::loadModel(StringRef path,
+                                          MLIRContext &context) {
+  auto sourceMgr = std::make_shared<llvm::SourceMgr>();
+  std::string includedPath;
+  if (!sourceMgr->AddIncludeFile(path.str(), llvm::SMLoc(), includedPath)) {
+    llvm::errs() << "error: cannot open model '" << path << "'\n";
+    return nullptr;
+  }
+  SourceMgrDiagnosticHandler handler(*sourceMgr, &context);
+  return parseSourceFile<ModuleOp>(sourceMgr, &context);
+}
+
+LogicalResult mlir::ht::lowerToLLVMDialect(ModuleOp module) {
+  PassManager pm(module->getContext());
+  buildHTToLLVMPipeline(pm, HTToLLVMOptions());
+  return pm.run(module);
+}
+
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+mlir::ht::createTargetMachine(StringRef cpu, StringRef features) {
+  static bool initialized = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)initialized;
+  llvm::Triple triple(llvm::sys::getProcessTriple());
+  std::string error;
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "no target for " + triple.str() + ": " +
+                                       error);
+  std::string cpuName = cpu.empty() ? llvm::sys::getHostCPUName().str()
+                                    : cpu.str();
+  std::string featureString = features.str();
+  if (cpu.empty() && features.empty()) {
+    llvm::SubtargetFeatures hostFeatures;
+    for (auto &feature : llvm::sys::getHostCPUFeatures())
+      hostFeatures.AddFeature(feature.first(), feature.second);
+    featureString = hostFeatures.getString();
+  }
+  std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
+      target->createMCSubtargetInfo(triple, cpuName, featureString));
+  if (!subtarget || !subtarget->isCPUStringValid(cpuName))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "unknown CPU '" + cpuName + "' for " +
+                                       triple.str());
+  llvm::TargetOptions options;
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, cpuName, featureString, options, llvm::Reloc::PIC_,
+      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  if (!machine)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "cannot create a target machine for " +
+                                       triple.str());
+  return machine;
+}
+
+llvm::Expected<std::unique_ptr<llvm::Module>>
+mlir::ht::translateAndOptimize(ModuleOp module, llvm::LLVMContext &context,
+                               llvm::TargetMachine &machine) {
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, context);
+  if (!llvmModule)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "translation to LLVM IR failed");
+  llvmModule->setDataLayout(machine.createDataLayout());
+  llvmModule->setTargetTriple(machine.getTargetTriple());
+  auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
+                                            &machine);
+  if (llvm::Error error = optimize(llvmModule.get()))
+    return std::move(error);
+  return llvmModule;
+}
