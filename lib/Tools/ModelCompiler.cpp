@@ -92,8 +92,8 @@ mlir::ht::createTargetMachine(StringRef cpu, StringRef features) {
 }
 
 llvm::Expected<std::unique_ptr<llvm::Module>>
-mlir::ht::translateAndOptimize(ModuleOp module, llvm::LLVMContext &context,
-                               llvm::TargetMachine &machine) {
+mlir::ht::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
+                            llvm::TargetMachine &machine) {
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, context);
   if (!llvmModule)
@@ -101,9 +101,12 @@ mlir::ht::translateAndOptimize(ModuleOp module, llvm::LLVMContext &context,
                                    "translation to LLVM IR failed");
   llvmModule->setDataLayout(machine.createDataLayout());
   llvmModule->setTargetTriple(machine.getTargetTriple());
+  return llvmModule;
+}
+
+llvm::Error mlir::ht::optimizeLLVMModule(llvm::Module &module,
+                                         llvm::TargetMachine &machine) {
   auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
                                             &machine);
-  if (llvm::Error error = optimize(llvmModule.get()))
-    return std::move(error);
-  return llvmModule;
+  return optimize(&module);
 }

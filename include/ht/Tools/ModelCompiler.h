@@ -37,11 +37,14 @@ LogicalResult lowerToLLVMDialect(ModuleOp module);
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(StringRef cpu, StringRef features);
 
-/// Translates a module in the LLVM dialect to LLVM IR, set up for `machine`
-/// and optimised at -O3.
+/// Translates a module in the LLVM dialect to LLVM IR set up for `machine`.
 llvm::Expected<std::unique_ptr<llvm::Module>>
-translateAndOptimize(ModuleOp module, llvm::LLVMContext &context,
-                     llvm::TargetMachine &machine);
+translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
+                  llvm::TargetMachine &machine);
+
+/// Optimises `module` at -O3 for `machine`.
+llvm::Error optimizeLLVMModule(llvm::Module &module,
+                               llvm::TargetMachine &machine);
 
 } // namespace mlir::ht
 

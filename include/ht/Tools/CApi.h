@@ -1,0 +1,53 @@
+//===- CApi.h - The plain C API of a compiled model -------------*- C++ -*-===//
+//
+// ht-compile gives every entry point a C function that takes the dynamic
+// sizes as integers and the tensors as bare float pointers (row-major):
+//
+//   int32_t ucf11_forward(int64_t seq_len, int64_t batch,
+//                         const float *x, const float *h0, const float *c0,
+//                         float *output, float *h_n, float *c_n);
+//
+// It checks its arguments, builds the memref descriptors the compiled code
+// expects, and returns HT_OK or an HT_ERROR_* code. It keeps no state.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef HT_TOOLS_CAPI_H
+#define HT_TOOLS_CAPI_H
+
+#include "ht/Dialect/HT/Analysis/EntrySignature.h"
+
+#include "llvm/ADT/StringRef.h"
+
+namespace llvm {
+class Module;
+class raw_ostream;
+} // namespace llvm
+
+namespace mlir::ht {
+
+/// Status codes of the generated functions.
+enum CApiStatus : int32_t {
+  kCApiOk = 0,
+  kCApiNullPointer = 1,
+  kCApiInvalidSize = 2,
+};
+
+/// The largest size a symbol may take: keeps every size product in range.
+constexpr int64_t kCApiMaxSize = int64_t(1) << 31;
+
+/// The C name of `signature`'s function: `<prefix>_<entry>`.
+std::string getCApiName(StringRef prefix, const EntrySignature &signature);
+
+/// Adds the C API function of `signature` to `module`, calling
+/// `_mlir_ciface_<entry>` (which must be in `module`).
+void emitCApiFunction(llvm::Module &module, StringRef prefix,
+                      const EntrySignature &signature);
+
+/// Writes a C header declaring the C API functions of `signatures`.
+void emitCApiHeader(llvm::raw_ostream &os, StringRef prefix,
+                    StringRef modelName, ArrayRef<EntrySignature> signatures);
+
+} // namespace mlir::ht
+
+#endif // HT_TOOLS_CAPI_H

@@ -1,0 +1,267 @@
+//===- ht-compile.cpp - Compile an ht model to native code ----------------===//
+//
+//   ht-compile model.mlir -o libmodel.so --header model.h [--prefix NAME]
+//              [--entry forward] [--emit=lib|obj|llvm|mlir]
+//              [-mcpu=CPU] [-mattr=+feature,...]
+//
+// Lowers the model with the ht-to-llvm pipeline, adds a plain C function per
+// entry point (see ht/Tools/CApi.h), optimises at -O3 for the host CPU (or
+// -mcpu), and writes a position-independent object, a shared library linked
+// with the system C compiler, LLVM IR or the lowered MLIR. Outputs are
+// written only once everything succeeded.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ht/Dialect/HT/Analysis/EntrySignature.h"
+#include "ht/Tools/CApi.h"
+#include "ht/Tools/ModelCompiler.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::ht;
+namespace cl = llvm::cl;
+
+namespace {
+enum class EmitKind { Library, Object, LLVMIR, MLIR };
+} // namespace
+
+static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
+                                      cl::desc("<model.mlir>"));
+static cl::opt<std::string> outputPath("o", cl::Required,
+                                       cl::desc("Output file"),
+                                       cl::value_desc("file"));
+static cl::opt<std::string> headerPath("header",
+                                       cl::desc("Also write the C header"),
+                                       cl::value_desc("file.h"));
+static cl::list<std::string>
+    entryNames("entry", cl::desc("Entry point to export (default: forward)"),
+               cl::value_desc("name"));
+static cl::opt<std::string>
+    prefixOption("prefix",
+                 cl::desc("Prefix of the C function names (default: the "
+                          "output file's name without 'lib' and extension)"),
+                 cl::value_desc("name"));
+static cl::opt<EmitKind> emitKind(
+    "emit", cl::desc("What to write (default: from the output's extension)"),
+    cl::values(clEnumValN(EmitKind::Library, "lib", "a shared library"),
+               clEnumValN(EmitKind::Object, "obj", "a relocatable object"),
+               clEnumValN(EmitKind::LLVMIR, "llvm", "optimised LLVM IR"),
+               clEnumValN(EmitKind::MLIR, "mlir",
+                          "the module lowered to the LLVM dialect")));
+static cl::opt<std::string> cpuName("mcpu",
+                                    cl::desc("Target CPU (default: the host)"),
+                                    cl::value_desc("cpu"));
+static cl::opt<std::string>
+    cpuFeatures("mattr", cl::desc("Target features, e.g. +avx2,-avx512f"),
+                cl::value_desc("features"));
+
+static int fail(const llvm::Twine &message) {
+  llvm::errs() << "ht-compile: error: " << message << "\n";
+  return 1;
+}
+
+/// The kind implied by the output's extension, when --emit is not given.
+static std::optional<EmitKind> kindFromExtension(StringRef path) {
+  StringRef extension = llvm::sys::path::extension(path);
+  if (extension == ".so")
+    return EmitKind::Library;
+  if (extension == ".o")
+    return EmitKind::Object;
+  if (extension == ".ll")
+    return EmitKind::LLVMIR;
+  if (extension == ".mlir")
+    return EmitKind::MLIR;
+  return std::nullopt;
+}
+
+/// A C identifier from the output file name: "libucf11.so" -> "ucf11".
+static std::string defaultPrefix(StringRef path) {
+  StringRef stem = llvm::sys::path::stem(path);
+  stem.consume_front("lib");
+  std::string prefix;
+  for (char c : stem)
+    prefix += llvm::isAlnum(c) ? c : '_';
+  if (prefix.empty() || llvm::isDigit(prefix.front()))
+    prefix = "model_" + prefix;
+  return prefix;
+}
+
+static bool isIdentifier(StringRef name) {
+  return !name.empty() && !llvm::isDigit(name.front()) &&
+         llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+}
+
+/// Writes `contents` produced by `write` to `path` only if it succeeds.
+static llvm::Error writeFile(StringRef path,
+                             llvm::function_ref<void(llvm::raw_ostream &)> write) {
+  std::error_code error;
+  llvm::ToolOutputFile file(path, error, llvm::sys::fs::OF_None);
+  if (error)
+    return llvm::createStringError(error, "cannot write '" + path +
+                                              "': " + error.message());
+  write(file.os());
+  file.os().close();
+  if (file.os().has_error())
+    return llvm::createStringError(file.os().error(),
+                                   "cannot write '" + path + "'");
+  file.keep();
+  return llvm::Error::success();
+}
+
+static llvm::Error emitObject(llvm::Module &module,
+                              llvm::TargetMachine &machine, StringRef path) {
+  std::error_code error;
+  llvm::ToolOutputFile file(path, error, llvm::sys::fs::OF_None);
+  if (error)
+    return llvm::createStringError(error, "cannot write '" + path +
+                                              "': " + error.message());
+  llvm::legacy::PassManager passes;
+  if (machine.addPassesToEmitFile(passes, file.os(), nullptr,
+                                  llvm::CodeGenFileType::ObjectFile))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the target cannot emit object files");
+  passes.run(module);
+  file.os().close();
+  if (file.os().has_error())
+    return llvm::createStringError(file.os().error(),
+                                   "cannot write '" + path + "'");
+  file.keep();
+  return llvm::Error::success();
+}
+
+/// Links `object` into the shared library `output` with the C compiler.
+static llvm::Error linkSharedLibrary(StringRef object, StringRef output) {
+  llvm::ErrorOr<std::string> compiler = llvm::sys::findProgramByName("clang-22");
+  if (!compiler)
+    compiler = llvm::sys::findProgramByName("cc");
+  if (!compiler)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "no C compiler (clang-22 or cc) on PATH to "
+                                   "link the shared library; use -o file.o");
+  std::string message;
+  SmallVector<StringRef> args = {*compiler, "-shared", "-o", output, object,
+                                 "-lm"};
+  int status = llvm::sys::ExecuteAndWait(*compiler, args, std::nullopt, {}, 0,
+                                         0, &message);
+  if (status != 0)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "linking '" + output + "' with " +
+                                       *compiler + " failed" +
+                                       (message.empty() ? "" : ": " + message));
+  return llvm::Error::success();
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(
+      argc, argv, "ht-compile: compile an ht model to native code\n");
+
+  std::optional<EmitKind> kind =
+      emitKind.getNumOccurrences() ? std::optional<EmitKind>(emitKind)
+                                   : kindFromExtension(outputPath);
+  if (!kind)
+    return fail("cannot tell what to write from '" + outputPath +
+                "'; name it .so, .o, .ll or .mlir, or pass --emit");
+  std::string prefix =
+      prefixOption.empty() ? defaultPrefix(outputPath) : prefixOption.getValue();
+  if (!isIdentifier(prefix))
+    return fail("--prefix '" + prefix + "' is not a C identifier");
+  SmallVector<std::string> entries(entryNames.begin(), entryNames.end());
+  if (entries.empty())
+    entries.push_back("forward");
+
+  DialectRegistry registry;
+  registerModelDialects(registry);
+  MLIRContext context(registry);
+  OwningOpRef<ModuleOp> module = loadModel(modelPath, context);
+  if (!module)
+    return 1;
+
+  std::vector<EntrySignature> signatures;
+  for (const std::string &name : entries) {
+    auto func = module->lookupSymbol<func::FuncOp>(name);
+    if (!func)
+      return fail("no function @" + name + " in '" + modelPath + "'");
+    FailureOr<EntrySignature> signature = analyzeEntrySignature(func);
+    if (failed(signature))
+      return 1;
+    signatures.push_back(std::move(*signature));
+  }
+
+  if (failed(lowerToLLVMDialect(*module)))
+    return fail("compiling '" + modelPath + "' failed");
+  if (*kind == EmitKind::MLIR) {
+    if (llvm::Error error = writeFile(
+            outputPath, [&](llvm::raw_ostream &os) { module->print(os); }))
+      return fail(llvm::toString(std::move(error)));
+  } else {
+    auto machine = createTargetMachine(cpuName, cpuFeatures);
+    if (!machine)
+      return fail(llvm::toString(machine.takeError()));
+    llvm::LLVMContext llvmContext;
+    auto llvmModule = translateToLLVMIR(*module, llvmContext, **machine);
+    if (!llvmModule)
+      return fail(llvm::toString(llvmModule.takeError()));
+    for (const EntrySignature &signature : signatures)
+      emitCApiFunction(**llvmModule, prefix, signature);
+    // Only the C API is exported; everything else may be inlined into it.
+    for (llvm::Function &function : **llvmModule)
+      if (!function.isDeclaration() &&
+          !llvm::any_of(signatures, [&](const EntrySignature &signature) {
+            return function.getName() == getCApiName(prefix, signature);
+          }))
+        function.setLinkage(llvm::GlobalValue::InternalLinkage);
+    if (llvm::Error error = optimizeLLVMModule(**llvmModule, **machine))
+      return fail(llvm::toString(std::move(error)));
+
+    llvm::Error written = llvm::Error::success();
+    if (*kind == EmitKind::LLVMIR) {
+      written = writeFile(outputPath, [&](llvm::raw_ostream &os) {
+        (*llvmModule)->print(os, nullptr);
+      });
+    } else if (*kind == EmitKind::Object) {
+      written = emitObject(**llvmModule, **machine, outputPath);
+    } else {
+      llvm::SmallString<128> object;
+      if (std::error_code error =
+              llvm::sys::fs::createTemporaryFile("ht-compile", "o", object))
+        return fail("cannot create a temporary file: " + error.message());
+      llvm::FileRemover removeObject(object);
+      written = emitObject(**llvmModule, **machine, object);
+      if (!written) {
+        llvm::SmallString<128> partial(outputPath);
+        partial += ".partial";
+        llvm::FileRemover removePartial(partial);
+        written = linkSharedLibrary(object, partial);
+        if (!written)
+          if (std::error_code error = llvm::sys::fs::rename(partial, outputPath))
+            written = llvm::createStringError(
+                error, "cannot write '" + outputPath + "': " + error.message());
+      }
+    }
+    if (written)
+      return fail(llvm::toString(std::move(written)));
+  }
+
+  if (!headerPath.empty()) {
+    if (llvm::Error error = writeFile(headerPath, [&](llvm::raw_ostream &os) {
+          emitCApiHeader(os, prefix, llvm::sys::path::filename(modelPath),
+                         signatures);
+        }))
+      return fail(llvm::toString(std::move(error)));
+  }
+  return 0;
+}
