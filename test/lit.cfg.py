@@ -28,7 +28,8 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.ht_tools_dir, config.llvm_tools_dir]
-tools = [ToolSubst("ht-opt", unresolved="fatal"), "not", "count", "split-file"]
+tools = [ToolSubst("ht-opt", unresolved="fatal"), ToolSubst("ht-run", unresolved="fatal"),
+         ToolSubst("ht-compile", unresolved="fatal"), "not", "count", "split-file"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 # Python tools run from the source tree and must not litter it with caches.
 llvm_config.with_environment("PYTHONDONTWRITEBYTECODE", "1")

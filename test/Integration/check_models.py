@@ -1,0 +1,280 @@
+"""Compiles generated HT models and compares them with the float64 reference.
+
+For every configuration of a class (see CLASSES), this exports random weights
+to MLIR with the project's exporter, runs the model on random inputs with
+`ht-run` and, with --compile, through `ht-compile` plus a generated C program,
+and checks every output element against ht_mlir.reference within the
+tolerance of semantics.md section 6: |got - want| <= 1e-5 * max(1, max|want|).
+
+    check_models.py --bin BUILD/bin --work DIR --class lstm-forms [--compile]
+
+Prints one line per configuration and exits non-zero on the first mismatch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import random
+import subprocess
+import sys
+from typing import Any, Iterator
+
+import numpy as np
+
+from ht_mlir import export, reference_run
+from ht_mlir.random_model import random_weights
+from ht_mlir.tree import balanced_tree, format_tree, left_deep_tree, right_deep_tree
+
+TOLERANCE = 1e-5
+
+
+def random_tree(num_modes: int, rng: random.Random) -> str:
+    """A random full binary tree over a random permutation of the modes."""
+    parts = [str(mode) for mode in rng.sample(range(num_modes), num_modes)]
+    while len(parts) > 1:
+        at = rng.randrange(len(parts) - 1)
+        parts[at:at + 2] = [f"({parts[at]}, {parts[at + 1]})"]
+    return parts[0]
+
+
+def tree_text(kind: str, num_modes: int, rng: random.Random) -> str:
+    if kind == "balanced":
+        return format_tree(balanced_tree(num_modes))
+    if kind == "left-deep":
+        return format_tree(left_deep_tree(num_modes))
+    if kind == "right-deep":
+        return format_tree(right_deep_tree(num_modes))
+    return random_tree(num_modes, rng)
+
+
+def factor(size: int, num_modes: int, rng: random.Random) -> list[int]:
+    """Splits `size` into `num_modes` positive factors (some may be 1)."""
+    modes = [1] * num_modes
+    remaining = size
+    prime = 2
+    while remaining > 1:
+        while remaining % prime:
+            prime += 1
+        modes[rng.randrange(num_modes)] *= prime
+        remaining //= prime
+    return modes
+
+
+def ht_weight(rows: int, cols: int, num_modes: int, tree_kind: str, max_rank: int,
+              rng: random.Random) -> dict[str, Any]:
+    return {
+        "format": "ht",
+        "row_modes": factor(rows, num_modes, rng),
+        "col_modes": factor(cols, num_modes, rng),
+        "tree": tree_text(tree_kind, num_modes, rng),
+        "leaf_ranks": [rng.randint(1, max_rank) for _ in range(num_modes)],
+        "node_ranks": [1] + [rng.randint(1, max_rank) for _ in range(num_modes - 2)],
+    }
+
+
+def linear_configs(rng: random.Random) -> Iterator[dict[str, Any]]:
+    """d = 2..6 with every tree kind, odd sizes, ranks 1..8, batch 1 and > 1."""
+    tree_kinds = ["balanced", "left-deep", "right-deep", "random"]
+    for num_modes, tree_kind in itertools.product(range(2, 7), tree_kinds):
+        rows = rng.choice([6, 15, 21, 30, 35, 45])
+        cols = rng.choice([10, 27, 33, 60, 63, 105])
+        yield {
+            "kind": "linear", "in_features": cols, "out_features": rows,
+            "bias": rng.random() < 0.7, "batch": rng.choice([None, 1, 5]),
+            "weights": {"W": ht_weight(rows, cols, num_modes, tree_kind, 8, rng)},
+        }
+
+
+def lstm_config(form: str, weights: dict[str, str], rng: random.Random,
+                **overrides: Any) -> dict[str, Any]:
+    hidden = rng.choice([3, 5, 6])
+    inputs = rng.choice([12, 20, 30, 35])
+    sizes = {"W_ih": (4 * hidden, inputs), "W_hh": (4 * hidden, hidden),
+             "W": (4 * hidden, inputs + hidden)}
+    for gate in "ifgo":
+        sizes[f"W_ih_{gate}"] = (hidden, inputs)
+    described = {}
+    for name, kind in weights.items():
+        rows, cols = sizes[name]
+        described[name] = (
+            {"format": "dense"} if kind == "dense"
+            else ht_weight(rows, cols, rng.randint(2, 4), "random", 6, rng))
+    config = {
+        "kind": "lstm", "input_size": inputs, "hidden_size": hidden, "form": form,
+        "gate_activation": rng.choice(["sigmoid", "hard_sigmoid"]),
+        "bias": rng.random() < 0.7, "batch": None, "seq_len": None,
+        "weights": described,
+    }
+    config.update(overrides)
+    return config
+
+
+def lstm_configs(rng: random.Random) -> Iterator[dict[str, Any]]:
+    """Every weight form with dense and HT weights, sequence and batch 1 and > 1."""
+    gates = [f"W_ih_{gate}" for gate in "ifgo"]
+    cases = [
+        ("stacked", {"W_ih": "ht", "W_hh": "dense"}),
+        ("stacked", {"W_ih": "ht", "W_hh": "ht"}),
+        ("stacked", {"W_ih": "dense", "W_hh": "dense"}),
+        ("per_gate", {**{gate: "ht" for gate in gates}, "W_hh": "dense"}),
+        ("per_gate", {**{gate: "ht" for gate in gates}, "W_hh": "ht"}),
+        ("fused", {"W": "ht"}),
+        ("fused", {"W": "dense"}),
+    ]
+    for (form, weights), (seq_len, batch) in itertools.product(
+            cases, [(1, 1), (4, 3), (7, 1), (1, 2), (64, 2)]):
+        static = rng.random() < 0.3
+        yield lstm_config(form, weights, rng,
+                          seq_len=seq_len if static else None,
+                          batch=batch if static else None,
+                          _run=(seq_len, batch))
+
+
+CLASSES = {
+    "linear": linear_configs,
+    "lstm-forms": lstm_configs,
+}
+
+
+def random_inputs(config: dict[str, Any], run: tuple[int, int],
+                  rng: np.random.Generator) -> list[np.ndarray]:
+    if config["kind"] == "linear":
+        batch = config["batch"] or run[1]
+        return [rng.standard_normal((batch, config["in_features"])).astype(np.float32)]
+    seq_len, batch = run
+    hidden = config["hidden_size"]
+    return [rng.standard_normal((seq_len, batch, config["input_size"])).astype(np.float32),
+            0.5 * rng.standard_normal((batch, hidden)).astype(np.float32),
+            0.5 * rng.standard_normal((batch, hidden)).astype(np.float32)]
+
+
+def c_program(config: dict[str, Any], inputs: list[np.ndarray], num_outputs: int) -> str:
+    """A C program calling model_forward on raw float files in.bin -> out.bin."""
+    if config["kind"] == "linear":
+        sizes = [] if config["batch"] else [str(inputs[0].shape[0])]
+    else:
+        sizes = []
+        if not config["seq_len"]:
+            sizes.append(str(inputs[0].shape[0]))
+        if not config["batch"]:
+            sizes.append(str(inputs[0].shape[1]))
+    return "\n".join([
+        '#include "model.h"',
+        "#include <stdio.h>",
+        "#include <stdlib.h>",
+        "int main(void) {",
+        f"  static const long counts[] = {{{', '.join(str(a.size) for a in inputs)}}};",
+        f"  float *in[{len(inputs)}];",
+        '  FILE *f = fopen("in.bin", "rb");',
+        f"  for (int i = 0; i < {len(inputs)}; ++i) {{",
+        "    in[i] = malloc(sizeof(float) * counts[i]);",
+        "    if (fread(in[i], sizeof(float), counts[i], f) != (size_t)counts[i]) return 3;",
+        "  }",
+        "  fclose(f);",
+        "  long total; FILE *sizes = fopen(\"out_sizes.txt\", \"r\");",
+        f"  float *out[{num_outputs}]; long out_counts[{num_outputs}];",
+        f"  for (int i = 0; i < {num_outputs}; ++i) {{",
+        "    if (fscanf(sizes, \"%ld\", &total) != 1) return 4;",
+        "    out_counts[i] = total; out[i] = malloc(sizeof(float) * total);",
+        "  }",
+        "  fclose(sizes);",
+        "  int status = model_forward(" + ", ".join(
+            sizes + [f"in[{i}]" for i in range(len(inputs))]
+            + [f"out[{i}]" for i in range(num_outputs)]) + ");",
+        "  if (status != HT_OK) { fprintf(stderr, \"status %d\\n\", status); return 5; }",
+        '  FILE *o = fopen("out.bin", "wb");',
+        f"  for (int i = 0; i < {num_outputs}; ++i) fwrite(out[i], sizeof(float), out_counts[i], o);",
+        "  fclose(o);",
+        "  return 0;",
+        "}",
+        "",
+    ])
+
+
+def compare(name: str, got: np.ndarray, want: np.ndarray) -> float:
+    if got.shape != want.shape:
+        raise AssertionError(f"{name}: shape {got.shape}, expected {want.shape}")
+    scale = max(1.0, float(np.abs(want).max(initial=0.0)))
+    error = float(np.abs(got.astype(np.float64) - want).max(initial=0.0))
+    if error > TOLERANCE * scale:
+        raise AssertionError(f"{name}: max error {error:.3e} exceeds {TOLERANCE * scale:.3e}")
+    return error / scale
+
+
+def check(config: dict[str, Any], work: str, bin_dir: str, compile_too: bool,
+          seed: int) -> str:
+    config = dict(config)
+    run = config.pop("_run", (3, 2))
+    os.makedirs(work, exist_ok=True)
+    weights = random_weights(config, seed=seed)
+    model = os.path.join(work, "model.mlir")
+    export.write_mlir(config, weights, model)
+    inputs = random_inputs(config, run, np.random.default_rng(seed))
+    want = reference_run.run_reference(config, weights, inputs)
+
+    paths = []
+    for index, array in enumerate(inputs):
+        paths.append(os.path.join(work, f"input{index}.npy"))
+        np.save(paths[-1], array)
+    out_dir = os.path.join(work, "out")
+    command = [os.path.join(bin_dir, "ht-run"), model, "--output-dir", out_dir]
+    for path in paths:
+        command += ["--input", path]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    worst = max(compare(f"ht-run result{i}", np.load(os.path.join(out_dir, f"result{i}.npy")), w)
+                for i, w in enumerate(want))
+    if not compile_too:
+        return f"ht-run rel. error {worst:.1e}"
+
+    subprocess.run([os.path.join(bin_dir, "ht-compile"), model, "-o",
+                    os.path.join(work, "libmodel.so"), "--header",
+                    os.path.join(work, "model.h")], check=True)
+    with open(os.path.join(work, "main.c"), "w") as source:
+        source.write(c_program(config, inputs, len(want)))
+    subprocess.run(["clang-22", "-O1", "-o", "main", "main.c", "-L.", "-lmodel",
+                    "-Wl,-rpath,$ORIGIN"], cwd=work, check=True)
+    with open(os.path.join(work, "in.bin"), "wb") as raw:
+        for array in inputs:
+            raw.write(np.ascontiguousarray(array, dtype=np.float32).tobytes())
+    with open(os.path.join(work, "out_sizes.txt"), "w") as sizes:
+        sizes.write(" ".join(str(w.size) for w in want))
+    subprocess.run(["./main"], cwd=work, check=True)
+    flat = np.fromfile(os.path.join(work, "out.bin"), dtype=np.float32)
+    offset = 0
+    for index, expected in enumerate(want):
+        got = flat[offset:offset + expected.size].reshape(expected.shape)
+        offset += expected.size
+        worst = max(worst, compare(f"C API result{index}", got, expected))
+    return f"ht-run and C API rel. error {worst:.1e}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bin", required=True, help="folder with ht-run and ht-compile")
+    parser.add_argument("--work", required=True, help="scratch folder")
+    parser.add_argument("--class", dest="config_class", required=True, choices=CLASSES)
+    parser.add_argument("--compile", action="store_true",
+                        help="also check ht-compile and the C API")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    rng = random.Random(args.seed)
+    configs = list(CLASSES[args.config_class](rng))
+    for index, config in enumerate(configs):
+        label = json.dumps({k: v for k, v in config.items() if k != "weights"})
+        try:
+            result = check(config, os.path.join(args.work, str(index)), args.bin,
+                           args.compile, seed=args.seed * 1000 + index)
+        except (AssertionError, subprocess.CalledProcessError) as error:
+            print(f"FAIL {index}: {error}\n  config: {json.dumps(config)}")
+            return 1
+        print(f"ok {index}: {result}: {label}")
+    print(f"{len(configs)} configurations match the float64 reference")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
