@@ -1,0 +1,64 @@
+// RUN: ht-opt %s --convert-ht-to-linalg --split-input-file | FileCheck %s
+
+// ht.constant becomes one arith.constant per factor; ht.linear contracts
+// the input with them pairwise (three linalg.generic for d = 2: two leaves
+// and the root transfer) and never builds the 2 x 2 matrix.
+// CHECK-LABEL: func.func @linear
+// CHECK-SAME: (%[[X:.*]]: tensor<?x2xf32>) -> tensor<?x2xf32>
+// CHECK-NOT: ht.
+// CHECK-DAG: %[[U0:.*]] = arith.constant dense<{{.*}}> : tensor<2x1x1xf32>
+// CHECK-DAG: %[[U1:.*]] = arith.constant dense<{{.*}}> : tensor<1x2x1xf32>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<5.000000e+00> : tensor<1x1x1xf32>
+// CHECK: %[[ROWS:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1, 2]] {{.*}} : tensor<?x2xf32> into tensor<?x1x2xf32>
+// CHECK: %[[T0:.*]] = linalg.generic {{.*}} ins(%[[ROWS]], %[[U0]] : tensor<?x1x2xf32>, tensor<2x1x1xf32>)
+// CHECK: %[[T1:.*]] = linalg.generic {{.*}} ins(%[[T0]], %[[U1]] :
+// CHECK: %[[T2:.*]] = linalg.generic {{.*}} ins(%[[T1]], %[[B]] :
+// CHECK-NOT: tensor<2x2xf32>
+// CHECK: tensor.collapse_shape %[[T2]]
+// CHECK: return
+!w = !ht.matrix<[2, 1] x [1, 2], tree = (0, 1), leaf_ranks = [1, 1], node_ranks = [1], f32>
+func.func @linear(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
+  %w = ht.constant leaves [dense<[[[1.0]], [[2.0]]]> : tensor<2x1x1xf32>, dense<[[[3.0], [4.0]]]> : tensor<1x2x1xf32>] transfers [dense<5.0> : tensor<1x1x1xf32>] : !w
+  %y = ht.linear %x, %w : tensor<?x2xf32>, !w -> tensor<?x2xf32>
+  return %y : tensor<?x2xf32>
+}
+
+// -----
+
+// An HT matrix crossing a function boundary becomes its factor tensors:
+// leaves by mode, then transfers in preorder.
+// CHECK-LABEL: func.func @signature
+// CHECK-SAME: (%{{.*}}: tensor<4x5x2xf32>, %{{.*}}: tensor<2x6x3xf32>, %{{.*}}: tensor<3x7x4xf32>, %{{.*}}: tensor<4x6x1xf32>, %{{.*}}: tensor<2x3x6xf32>)
+// CHECK-SAME: -> (tensor<4x5x2xf32>, tensor<2x6x3xf32>, tensor<3x7x4xf32>, tensor<4x6x1xf32>, tensor<2x3x6xf32>)
+// CHECK-NEXT: return
+!w3 = !ht.matrix<[4, 2, 3] x [5, 6, 7], tree = (2, (0, 1)), leaf_ranks = [2, 3, 4], node_ranks = [1, 6], f32>
+func.func @signature(%w: !w3) -> !w3 {
+  return %w : !w3
+}
+
+// ht.assemble just forwards its operands; a call passes the factors.
+// CHECK-LABEL: func.func @assemble_and_call
+// CHECK-SAME: (%[[A:.*]]: tensor<4x5x2xf32>, %[[B:.*]]: tensor<2x6x3xf32>, %[[C:.*]]: tensor<3x7x4xf32>, %[[D:.*]]: tensor<4x6x1xf32>, %[[E:.*]]: tensor<2x3x6xf32>)
+// CHECK: call @signature(%[[A]], %[[B]], %[[C]], %[[D]], %[[E]])
+func.func @assemble_and_call(%u0: tensor<4x5x2xf32>, %u1: tensor<2x6x3xf32>, %u2: tensor<3x7x4xf32>,
+                             %b0: tensor<4x6x1xf32>, %b1: tensor<2x3x6xf32>) -> !w3 {
+  %w = ht.assemble leaves(%u0, %u1, %u2 : tensor<4x5x2xf32>, tensor<2x6x3xf32>, tensor<3x7x4xf32>)
+                   transfers(%b0, %b1 : tensor<4x6x1xf32>, tensor<2x3x6xf32>) : !w3
+  %r = func.call @signature(%w) : (!w3) -> !w3
+  return %r : !w3
+}
+
+// -----
+
+// ht.to_dense follows the node-frame definition: for each internal node,
+// contract the left frame with the transfer tensor, then the right frame;
+// then put the modes back in order and collapse to M x N.
+// CHECK-LABEL: func.func @to_dense
+// CHECK-COUNT-4: linalg.generic
+// CHECK: linalg.transpose
+// CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0, 1, 2], [3, 4, 5]] : tensor<4x2x3x5x6x7xf32> into tensor<24x210xf32>
+!w3 = !ht.matrix<[4, 2, 3] x [5, 6, 7], tree = (2, (0, 1)), leaf_ranks = [2, 3, 4], node_ranks = [1, 6], f32>
+func.func @to_dense(%w: !w3) -> tensor<24x210xf32> {
+  %d = ht.to_dense %w : !w3 -> tensor<24x210xf32>
+  return %d : tensor<24x210xf32>
+}
