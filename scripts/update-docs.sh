@@ -8,4 +8,5 @@ HT_BUILD="${HT_BUILD:-$HT_ROOT/build}"
 ninja -C "$HT_BUILD" --quiet mlir-doc
 cp "$HT_BUILD/docs/Dialects/HTDialect.md" "$HT_ROOT/docs/reference/HTDialect.md"
 cp "$HT_BUILD/docs/HTPasses.md" "$HT_ROOT/docs/reference/HTPasses.md"
+cp "$HT_BUILD/docs/HTConversionPasses.md" "$HT_ROOT/docs/reference/HTConversionPasses.md"
 echo "updated docs/reference/"

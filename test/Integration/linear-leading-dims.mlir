@@ -4,9 +4,9 @@
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python -c "import numpy as n; n.save('%t/x3.npy', n.ones((2, 3, 2), n.float32)); n.save('%t/x1.npy', n.ones((2,), n.float32))"
 // RUN: ht-run %s --entry batched --input %t/x3.npy --output-dir %t/batched | FileCheck %s --check-prefix=BATCHED
-// BATCHED: result0 y [2, 3, 2] sum 6.480000E+02
+// BATCHED: result0 y [2, 3, 2] sum 6.480000e+02
 // RUN: ht-run %s --entry single --input %t/x1.npy --output-dir %t/single | FileCheck %s --check-prefix=SINGLE
-// SINGLE: result0 y [2] sum 1.080000E+02
+// SINGLE: result0 y [2] sum 1.080000e+02
 // RUN: %python -c "import numpy as n; print(n.load('%t/batched/result0.npy')[1, 2].tolist(), n.load('%t/single/result0.npy').tolist())" | FileCheck %s --check-prefix=VALUES
 // VALUES: [36.0, 72.0] [36.0, 72.0]
 

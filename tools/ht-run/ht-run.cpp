@@ -277,7 +277,7 @@ int main(int argc, char **argv) {
     double sum = 0;
     for (float value : buffer.data)
       sum += value;
-    llvm::outs() << llvm::formatv("result{0} {1} {2} sum {3:E6}\n", index,
+    llvm::outs() << llvm::formatv("result{0} {1} {2} sum {3:e6}\n", index,
                                   signature->outputs[index].name,
                                   formatShape(buffer.shape), sum);
   }
