@@ -19,3 +19,13 @@ func.func @unrelated(%x: tensor<2xf32>, %n: index) -> tensor<?xf32> {
   %e = tensor.empty(%n) : tensor<?xf32>
   return %e : tensor<?xf32>
 }
+
+// A result whose dynamic size comes from a constant, not from an argument.
+func.func @untied(%x: tensor<2xf32>) -> tensor<?xf32> {
+  %n = arith.constant 3 : index
+  %e = tensor.empty(%n) : tensor<?xf32>
+  return %e : tensor<?xf32>
+}
+
+// A declaration has no code to run.
+func.func private @external(tensor<2xf32>) -> tensor<2xf32>
