@@ -1,0 +1,229 @@
+//===- ContractionPlanTest.cpp - Contraction-order search -----------------===//
+
+#include "ht/Dialect/HT/Analysis/ContractionPlan.h"
+
+#include "gtest/gtest.h"
+
+#include <cmath>
+#include <functional>
+#include <random>
+#include <vector>
+
+using namespace mlir::ht;
+
+namespace {
+
+HTShape makeShape(llvm::ArrayRef<int64_t> rows, llvm::ArrayRef<int64_t> cols,
+                  llvm::StringRef tree, llvm::ArrayRef<int64_t> leafRanks,
+                  llvm::ArrayRef<int64_t> nodeRanks) {
+  return HTShape{llvm::SmallVector<int64_t>(rows),
+                 llvm::SmallVector<int64_t>(cols),
+                 llvm::cantFail(TreeStructure::parse(tree)),
+                 llvm::SmallVector<int64_t>(leafRanks),
+                 llvm::SmallVector<int64_t>(nodeRanks)};
+}
+
+HTShape ucf11(int64_t rank) {
+  return makeShape({16, 4, 4, 4}, {8, 20, 20, 18}, "((0,1),(2,3))",
+                   {rank, rank, rank, rank}, {1, rank, rank});
+}
+
+/// A random full binary tree over a random permutation of `numModes` modes.
+TreeStructure randomTree(int64_t numModes, std::mt19937 &rng) {
+  std::vector<std::string> parts;
+  for (int64_t mode = 0; mode < numModes; ++mode)
+    parts.push_back(std::to_string(mode));
+  std::shuffle(parts.begin(), parts.end(), rng);
+  while (parts.size() > 1) {
+    size_t at = std::uniform_int_distribution<size_t>(0, parts.size() - 2)(rng);
+    parts[at] = "(" + parts[at] + ", " + parts[at + 1] + ")";
+    parts.erase(parts.begin() + at + 1);
+  }
+  return llvm::cantFail(TreeStructure::parse(parts.front()));
+}
+
+HTShape randomShape(int64_t numModes, std::mt19937 &rng) {
+  auto pick = [&](int64_t low, int64_t high) {
+    return std::uniform_int_distribution<int64_t>(low, high)(rng);
+  };
+  HTShape shape{{}, {}, randomTree(numModes, rng), {}, {}};
+  for (int64_t mode = 0; mode < numModes; ++mode) {
+    shape.rowModes.push_back(pick(1, 6));
+    shape.colModes.push_back(pick(1, 9));
+    shape.leafRanks.push_back(pick(1, 6));
+  }
+  shape.nodeRanks.push_back(1);
+  for (int64_t node = 1; node + 1 < numModes; ++node)
+    shape.nodeRanks.push_back(pick(1, 6));
+  return shape;
+}
+
+CostOptions randomOptions(std::mt19937 &rng) {
+  CostOptions options;
+  options.model = rng() % 2 ? CostModel::Macs : CostModel::MacsPlusWrites;
+  options.writeWeight = options.model == CostModel::Macs ? 0 : 1 + rng() % 64;
+  options.foldConstants = rng() % 2;
+  options.foldSizeLimit = rng() % 2 ? (int64_t(1) << 24) : 64;
+  return options;
+}
+
+TEST(ContractionPlan, WorkedExampleStrategies) {
+  HTShape shape = makeShape({2, 1}, {1, 2}, "(0, 1)", {1, 1}, {1});
+  ContractionNetwork network = buildHTLinearNetwork(shape, /*rows=*/3);
+  CostOptions options;
+  options.foldConstants = false;
+  // X[3,1,2] * U0[2,1,1] -> [3,2,2,1] costs 3*1*2*2*1 = 12 ...
+  ContractionPlan ltr =
+      planHTLinear(shape, network, OrderStrategy::LeftToRight, options);
+  EXPECT_EQ(ltr.describe(network), "(((X * U0) * U1) * B0)");
+  EXPECT_DOUBLE_EQ(ltr.runtimeMacs, 12 + 12 + 6);
+  ContractionPlan dense =
+      planHTLinear(shape, network, OrderStrategy::Dense, options);
+  EXPECT_EQ(dense.describe(network), "(X * ((U0 * B0) * U1))");
+  // U0*B0: 2*1*1*1 = 2; (U0 B0)*U1: 2*1*1*2 = 4; X*W: 3*2*2 = 12.
+  EXPECT_DOUBLE_EQ(dense.runtimeMacs, 2 + 4 + 12);
+  options.foldConstants = true;
+  dense = planHTLinear(shape, network, OrderStrategy::Dense, options);
+  EXPECT_DOUBLE_EQ(dense.runtimeMacs, 12);
+  EXPECT_DOUBLE_EQ(dense.foldedMacs, 6);
+  EXPECT_TRUE(dense.steps[0].folded && dense.steps[1].folded &&
+              !dense.steps[2].folded);
+}
+
+// The exact search against exhaustive enumeration, on networks small enough
+// to enumerate every sequence of pairwise contractions (d <= 4: <= 8 tensors).
+TEST(ContractionPlan, OptimalMatchesBruteForce) {
+  std::mt19937 rng(1234);
+  for (int trial = 0; trial < 300; ++trial) {
+    int64_t numModes = 2 + trial % 3;
+    HTShape shape = randomShape(numModes, rng);
+    int64_t rows = 1 + rng() % 40;
+    ContractionNetwork network =
+        buildHTLinearNetwork(shape, rows, /*constantWeights=*/rng() % 4 != 0);
+    CostOptions options = randomOptions(rng);
+    ContractionPlan plan = findOptimalPlan(network, options);
+    double expected = bruteForceOptimalCost(network, options);
+    ASSERT_DOUBLE_EQ(plan.cost, expected)
+        << "trial " << trial << ": " << plan.describe(network);
+    // The plan's own cost is what a recount of its steps gives.
+    llvm::SmallVector<std::pair<unsigned, unsigned>> pairs;
+    for (const ContractionStep &step : plan.steps)
+      pairs.push_back({step.lhs, step.rhs});
+    ASSERT_DOUBLE_EQ(costPlan(network, pairs, options).cost, plan.cost);
+    // No fixed strategy beats it.
+    for (OrderStrategy strategy :
+         {OrderStrategy::Greedy, OrderStrategy::LeftToRight,
+          OrderStrategy::Dense})
+      ASSERT_LE(plan.cost,
+                planHTLinear(shape, network, strategy, options).cost + 1e-9);
+  }
+}
+
+/// Top-down enumeration of every contraction tree (each split of each
+/// sub-network into two connected, label-sharing parts), memoised per
+/// sub-network; written independently of findOptimalPlan's bottom-up search.
+double exhaustiveCost(const ContractionNetwork &network,
+                      const CostOptions &options) {
+  unsigned count = network.tensors.size();
+  uint32_t all = (1u << count) - 1;
+  std::vector<uint64_t> tensorLabels(count, 0);
+  for (unsigned t = 0; t < count; ++t)
+    for (unsigned label : network.tensors[t])
+      tensorLabels[t] |= uint64_t(1) << label;
+  uint64_t output = 0;
+  for (unsigned label : network.outputLabels)
+    output |= uint64_t(1) << label;
+  auto labelsOf = [&](uint32_t set) {
+    uint64_t labels = 0;
+    for (unsigned t = 0; t < count; ++t)
+      if (set >> t & 1)
+        labels |= tensorLabels[t];
+    return labels;
+  };
+  auto kept = [&](uint32_t set) {
+    return labelsOf(set) & (labelsOf(all & ~set) | output);
+  };
+  auto volume = [&](uint64_t labels) {
+    double v = 1;
+    for (unsigned label = 0; label < 64; ++label)
+      if (labels >> label & 1)
+        v *= network.labelSizes[label];
+    return v;
+  };
+  std::vector<double> memo(all + 1, -1);
+  std::function<double(uint32_t)> best = [&](uint32_t set) -> double {
+    if (__builtin_popcount(set) == 1)
+      return 0;
+    if (memo[set] >= 0)
+      return memo[set];
+    double result = std::numeric_limits<double>::infinity();
+    for (uint32_t lhs = (set - 1) & set; lhs; lhs = (lhs - 1) & set) {
+      uint32_t rhs = set ^ lhs;
+      uint64_t a = kept(lhs), b = kept(rhs);
+      if (!(a & b))
+        continue;
+      double left = best(lhs), right = best(rhs);
+      if (std::isinf(left) || std::isinf(right))
+        continue;
+      double macs = volume(a | b), written = volume(kept(set));
+      bool constant = true;
+      for (unsigned t = 0; t < count; ++t)
+        if ((set >> t & 1) && !network.isConstant[t])
+          constant = false;
+      double step =
+          options.foldConstants && constant &&
+                  written <= static_cast<double>(options.foldSizeLimit)
+              ? 0
+          : options.model == CostModel::Macs
+              ? macs
+              : macs + options.writeWeight * written;
+      result = std::min(result, left + right + step);
+    }
+    return memo[set] = result;
+  };
+  return best(all);
+}
+
+// d = 5 and 6 (10 and 12 tensors), against the independent exhaustive search.
+TEST(ContractionPlan, OptimalMatchesExhaustiveSearchUpToSixModes) {
+  std::mt19937 rng(99);
+  for (int trial = 0; trial < 120; ++trial) {
+    int64_t numModes = 5 + trial % 2;
+    HTShape shape = randomShape(numModes, rng);
+    ContractionNetwork network =
+        buildHTLinearNetwork(shape, 1 + rng() % 100, rng() % 4 != 0);
+    CostOptions options = randomOptions(rng);
+    ContractionPlan plan = findOptimalPlan(network, options);
+    ASSERT_DOUBLE_EQ(plan.cost, exhaustiveCost(network, options))
+        << "trial " << trial << ": " << plan.describe(network);
+  }
+}
+
+TEST(ContractionPlan, GreedyFallbackPastTheLimit) {
+  std::mt19937 rng(7);
+  HTShape shape = randomShape(12, rng); // 24 tensors
+  ContractionNetwork network = buildHTLinearNetwork(shape, 8);
+  ContractionPlan plan = findOptimalPlan(network, CostOptions());
+  EXPECT_TRUE(plan.usedGreedyFallback);
+  EXPECT_EQ(plan.steps.size(), network.tensors.size() - 1);
+}
+
+TEST(ContractionPlan, UCF11Orders) {
+  CostOptions options;
+  options.foldConstants = false;
+  HTShape shape = ucf11(4);
+  ContractionNetwork network = buildHTLinearNetwork(shape, /*rows=*/1);
+  ContractionPlan optimal = findOptimalPlan(network, options);
+  ContractionPlan ltr =
+      planHTLinear(shape, network, OrderStrategy::LeftToRight, options);
+  ContractionPlan dense =
+      planHTLinear(shape, network, OrderStrategy::Dense, options);
+  EXPECT_FALSE(optimal.usedGreedyFallback);
+  EXPECT_LT(optimal.cost, ltr.cost);
+  EXPECT_LT(optimal.cost, dense.cost);
+  llvm::errs() << "UCF11 rank 4, 1 row: optimal " << optimal.runtimeMacs
+               << " " << optimal.describe(network) << "\n  left-to-right "
+               << ltr.runtimeMacs << "\n  dense " << dense.runtimeMacs << "\n";
+}
+
+} // namespace
