@@ -10,6 +10,7 @@
 #define HT_LIB_CONVERSION_HTTOLINALG_HTLOWERING_H
 
 #include "ht/Dialect/HT/IR/HTOps.h"
+#include "ht/Dialect/HT/Utils/TensorBuilders.h"
 
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -43,12 +44,6 @@ Value emitHTMatmulTransposed(OpBuilder &builder, Location loc, Value rows,
 
 /// The dense `M x N` matrix of an HT matrix.
 Value emitHTToDense(OpBuilder &builder, Location loc, const HTFactors &factors);
-
-/// `y + bias` for `y : [R, M]`, `bias : [M]`.
-Value emitAddBias(OpBuilder &builder, Location loc, Value y, Value bias);
-
-/// Element-wise `a + b` of two tensors of one type.
-Value emitAdd(OpBuilder &builder, Location loc, Value a, Value b);
 
 /// The type converter of the lowering: !ht.matrix becomes its factor tensors.
 class HTTypeConverter : public TypeConverter {

@@ -203,49 +203,6 @@ Value mlir::ht::emitMatmulTransposed(OpBuilder &builder, Location loc,
   return network.finish();
 }
 
-Value mlir::ht::emitAddBias(OpBuilder &builder, Location loc, Value y,
-                            Value bias) {
-  MLIRContext *context = builder.getContext();
-  AffineMap identity = AffineMap::getMultiDimIdentityMap(2, context);
-  AffineMap column = AffineMap::get(2, 0, {getAffineDimExpr(1, context)},
-                                    context);
-  Value empty = tensor::EmptyOp::create(
-      builder, loc, tensor::getMixedSizes(builder, loc, y),
-      cast<RankedTensorType>(y.getType()).getElementType());
-  return linalg::GenericOp::create(
-             builder, loc, y.getType(), ValueRange{y, bias}, ValueRange{empty},
-             SmallVector<AffineMap>{identity, column, identity},
-             SmallVector<utils::IteratorType>(2, utils::IteratorType::parallel),
-             [](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-               linalg::YieldOp::create(
-                   nested, nestedLoc,
-                   arith::AddFOp::create(nested, nestedLoc, args[0], args[1])
-                       .getResult());
-             })
-      .getResult(0);
-}
-
-Value mlir::ht::emitAdd(OpBuilder &builder, Location loc, Value a, Value b) {
-  auto type = cast<RankedTensorType>(a.getType());
-  AffineMap identity =
-      AffineMap::getMultiDimIdentityMap(type.getRank(), builder.getContext());
-  Value empty = tensor::EmptyOp::create(
-      builder, loc, tensor::getMixedSizes(builder, loc, a),
-      type.getElementType());
-  return linalg::GenericOp::create(
-             builder, loc, type, ValueRange{a, b}, ValueRange{empty},
-             SmallVector<AffineMap>(3, identity),
-             SmallVector<utils::IteratorType>(type.getRank(),
-                                              utils::IteratorType::parallel),
-             [](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-               linalg::YieldOp::create(
-                   nested, nestedLoc,
-                   arith::AddFOp::create(nested, nestedLoc, args[0], args[1])
-                       .getResult());
-             })
-      .getResult(0);
-}
-
 //===----------------------------------------------------------------------===//
 // Patterns
 //===----------------------------------------------------------------------===//
@@ -303,45 +260,41 @@ struct LinearOpLowering : public OpConversionPattern<LinearOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value input = adaptor.getInput().front();
-    auto inputType = cast<RankedTensorType>(input.getType());
-    int64_t leading = inputType.getRank() - 1;
-    int64_t features = inputType.getShape().back();
-    int64_t outputs = op.getWeight().getType().getNumRows();
-
-    // Bring the input to [R, N]: fold the leading dimensions into one, or
-    // add a unit one to a single row; undo that on the result.
-    SmallVector<ReassociationIndices> groups;
-    if (leading == 0) {
-      groups = {{0, 1}};
-    } else {
-      groups.resize(2);
-      for (int64_t dim = 0; dim < leading; ++dim)
-        groups[0].push_back(dim);
-      groups[1].push_back(leading);
-    }
-    Value rows =
-        leading == 0
-            ? Value(tensor::ExpandShapeOp::create(
-                  rewriter, loc, withShape(input, {1, features}), input, groups))
-            : Value(tensor::CollapseShapeOp::create(rewriter, loc, input,
-                                                    groups));
-
+    Value rows = collapseToRows(rewriter, loc, input);
     HTFactors factors =
         getFactors(op.getWeight().getType(), adaptor.getWeight());
     Value result = emitHTMatmulTransposed(rewriter, loc, rows, factors);
     if (!adaptor.getBias().empty())
       result = emitAddBias(rewriter, loc, result, adaptor.getBias().front());
+    result = restoreLeadingDims(rewriter, loc, result, input, op.getType());
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
 
-    if (leading == 0) {
-      result = tensor::CollapseShapeOp::create(rewriter, loc, op.getType(),
-                                               result, groups);
-    } else {
-      SmallVector<OpFoldResult> sizes =
-          tensor::getMixedSizes(rewriter, loc, input);
-      sizes.back() = rewriter.getIndexAttr(outputs);
-      result = tensor::ExpandShapeOp::create(rewriter, loc, op.getType(),
-                                             result, groups, sizes);
-    }
+struct FactorsOpLowering : public OpConversionPattern<FactorsOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(FactorsOp op, OneToNOpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, adaptor.getMatrix());
+    return success();
+  }
+};
+
+struct ContractOpLowering : public OpConversionPattern<ContractOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ContractOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value result = emitContraction(
+        rewriter, op.getLoc(), adaptor.getLhs(), op.getLhsLabels(),
+        adaptor.getRhs(), op.getRhsLabels(), op.getResultLabels());
+    if (result.getType() != op.getType())
+      result = tensor::CastOp::create(rewriter, op.getLoc(), op.getType(),
+                                      result);
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -351,6 +304,6 @@ struct LinearOpLowering : public OpConversionPattern<LinearOp> {
 
 void mlir::ht::populateHTMatrixLoweringPatterns(const TypeConverter &converter,
                                                 RewritePatternSet &patterns) {
-  patterns.add<ConstantOpLowering, AssembleOpLowering, ToDenseOpLowering,
-               LinearOpLowering>(converter, patterns.getContext());
+  patterns.add<ConstantOpLowering, AssembleOpLowering, ContractOpLowering,
+               FactorsOpLowering, ToDenseOpLowering, LinearOpLowering>(converter, patterns.getContext());
 }

@@ -1,11 +1,11 @@
 //===- TensorNetwork.cpp - Emitting pairwise tensor contractions ----------===//
 
 #include "ht/Conversion/HTToLinalg/TensorNetwork.h"
+#include "ht/Dialect/HT/Utils/TensorBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 
 using namespace mlir;
 using namespace mlir::ht;
@@ -42,49 +42,21 @@ TensorNetwork::getSizes(ArrayRef<Label> labels) const {
 
 TensorNetwork::TensorId TensorNetwork::contract(TensorId a, TensorId b) {
   assert(tensors[a].live && tensors[b].live && a != b && "two live tensors");
-  // Loop dimensions: a's labels, then b's labels that a lacks.
-  SmallVector<Label> loops(tensors[a].labels);
-  for (Label label : tensors[b].labels)
-    if (!llvm::is_contained(loops, label))
-      loops.push_back(label);
+  // Keep, in order of first appearance, the labels still needed elsewhere.
   SmallVector<Label> kept;
-  SmallVector<utils::IteratorType> iterators;
-  for (Label label : loops) {
-    bool keep = isNeededOutside(label, a, b);
-    if (keep)
-      kept.push_back(label);
-    iterators.push_back(keep ? utils::IteratorType::parallel
-                             : utils::IteratorType::reduction);
-  }
-
-  MLIRContext *context = builder.getContext();
-  auto mapOf = [&](ArrayRef<Label> labels) {
-    SmallVector<AffineExpr> results = llvm::map_to_vector(
-        labels, [&](Label label) -> AffineExpr {
-          return getAffineDimExpr(llvm::find(loops, label) - loops.begin(),
-                                  context);
-        });
-    return AffineMap::get(loops.size(), 0, results, context);
-  };
-  SmallVector<AffineMap> maps = {mapOf(tensors[a].labels),
-                                 mapOf(tensors[b].labels), mapOf(kept)};
-
-  Value zero = arith::ConstantOp::create(builder, loc, elementType,
-                                         builder.getZeroAttr(elementType));
-  Value empty =
-      tensor::EmptyOp::create(builder, loc, getSizes(kept), elementType);
-  Value init = linalg::FillOp::create(builder, loc, zero, empty).getResult(0);
-  auto generic = linalg::GenericOp::create(
-      builder, loc, init.getType(),
-      ValueRange{tensors[a].value, tensors[b].value}, ValueRange{init}, maps,
-      iterators, [](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-        Value product =
-            arith::MulFOp::create(nested, nestedLoc, args[0], args[1]);
-        Value sum = arith::AddFOp::create(nested, nestedLoc, args[2], product);
-        linalg::YieldOp::create(nested, nestedLoc, sum);
-      });
+  for (ArrayRef<Label> labels : {ArrayRef<Label>(tensors[a].labels),
+                                 ArrayRef<Label>(tensors[b].labels)})
+    for (Label label : labels)
+      if (!llvm::is_contained(kept, label) && isNeededOutside(label, a, b))
+        kept.push_back(label);
+  Value result = emitContraction(
+      builder, loc, tensors[a].value,
+      SmallVector<int64_t>(tensors[a].labels.begin(), tensors[a].labels.end()),
+      tensors[b].value,
+      SmallVector<int64_t>(tensors[b].labels.begin(), tensors[b].labels.end()),
+      SmallVector<int64_t>(kept.begin(), kept.end()));
   tensors[a].live = tensors[b].live = false;
-  return addTensor(generic.getResult(0), kept);
+  return addTensor(result, kept);
 }
 
 Value TensorNetwork::finish() {

@@ -34,6 +34,7 @@ def HT_Dialect : Dialect {
   }];
   let useDefaultAttributePrinterParser = 1;
   let useDefaultTypePrinterParser = 1;
+  let hasConstantMaterializer = 1;
   let extraClassDeclaration = [{
     // Defined next to the storage classes they instantiate.
     void registerAttributes();

@@ -88,6 +88,61 @@ def HT_ToDenseOp : HT_Op<"to_dense", [Pure]> {
   let hasVerifier = 1;
 }
 
+def HT_FactorsOp : HT_Op<"factors", [Pure]> {
+  let summary = "The leaf frames and transfer tensors of an HT matrix";
+  let description = [{
+    Unpacks an HT matrix: the leaves by mode, then the transfer tensors in
+    preorder. Folds to the constants of an `ht.constant` and to the operands
+    of an `ht.assemble`.
+
+    ```mlir
+    %u0, %u1, %b0 = ht.factors %w : !ht.matrix<...>
+        -> tensor<2x1x1xf32>, tensor<1x2x1xf32>, tensor<1x1x1xf32>
+    ```
+  }];
+  let arguments = (ins HT_MatrixType:$matrix);
+  let results = (outs Variadic<HT_FloatTensor>:$factors);
+  let assemblyFormat = [{
+    $matrix attr-dict `:` qualified(type($matrix)) `->` type($factors)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def HT_ContractOp : HT_Op<"contract", [Pure]> {
+  let summary = "One pairwise tensor contraction, einsum-style";
+  let description = [{
+    Every dimension of each operand and of the result carries an integer
+    label. The result is the sum, over the labels of the operands that the
+    result does not carry, of the products of the operands' elements: with
+    labels `lhs = [0, 1, 2]`, `rhs = [3, 1, 4]`, `result = [0, 2, 3, 4]`,
+    `R[a, c, d, e] = Σ_b L[a, b, c] · R'[d, b, e]`. A label names one size
+    wherever it appears; a label appears at most once per operand.
+
+    `ht-order-contractions` rewrites each `ht.linear` into a chain of these
+    in the order its search chose; `ht-fold-weights` evaluates those whose
+    operands are constants.
+
+    ```mlir
+    %t = ht.contract %x [0, 1, 2], %u0 [3, 1, 4] -> [0, 2, 3, 4]
+       : tensor<?x8x20xf32>, tensor<16x8x4xf32> -> tensor<?x20x16x4xf32>
+    ```
+  }];
+  let arguments = (ins HT_FloatTensor:$lhs, DenseI64ArrayAttr:$lhs_labels,
+                       HT_FloatTensor:$rhs, DenseI64ArrayAttr:$rhs_labels,
+                       DenseI64ArrayAttr:$result_labels);
+  let results = (outs HT_FloatTensor:$result);
+  let assemblyFormat = [{
+    $lhs $lhs_labels `,` $rhs $rhs_labels `->` $result_labels attr-dict `:`
+    type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The labels summed over: in an operand but not in the result.
+    ::llvm::SmallVector<int64_t> getSummedLabels();
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Computations
 //===----------------------------------------------------------------------===//

@@ -3,6 +3,9 @@
 #ifndef HT_DIALECT_HT_TRANSFORMS_PASSES_H
 #define HT_DIALECT_HT_TRANSFORMS_PASSES_H
 
+#include "ht/Dialect/HT/Analysis/ContractionPlan.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 

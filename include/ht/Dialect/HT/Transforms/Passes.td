@@ -34,4 +34,102 @@ def HTStatistics : Pass<"ht-stats", "::mlir::ModuleOp"> {
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// Contraction order
+//===----------------------------------------------------------------------===//
+
+defvar HTCostOptions = [
+  Option<"costModel", "cost-model", "::mlir::ht::CostModel",
+         /*default=*/"::mlir::ht::CostModel::Macs",
+         "What a contraction step costs",
+         [{::llvm::cl::values(
+           clEnumValN(::mlir::ht::CostModel::Macs, "macs", "multiply-adds"),
+           clEnumValN(::mlir::ht::CostModel::MacsPlusWrites, "macs-plus-writes",
+                      "multiply-adds plus write-weight times elements written"))}]>,
+  Option<"writeWeight", "write-weight", "double", /*default=*/"8.0",
+         "alpha in MACs + alpha * elements written">,
+  Option<"expectedRows", "expected-rows", "int64_t", /*default=*/"1",
+         "Rows (batch x time) assumed where the number of rows is dynamic">,
+  Option<"foldWeights", "fold-weights", "bool", /*default=*/"true",
+         "Count steps that only combine constant weights as done at compile "
+         "time (ht-fold-weights folds them)">,
+  Option<"foldSizeLimit", "fold-size-limit", "int64_t", /*default=*/"1048576",
+         "Largest folded result, in elements">,
+];
+
+def HTOrderContractions
+    : Pass<"ht-order-contractions", "::mlir::func::FuncOp"> {
+  let summary = "Rewrite each ht.linear into ht.contract steps in a chosen order";
+  let description = [{
+    Describes `x · Wᵀ` of every `ht.linear` as a tensor network (the input,
+    the leaf frames and the transfer tensors), chooses the order of pairwise
+    contractions with `strategy`, and emits it as `ht.factors` plus one
+    `ht.contract` per step, between the reshapes that bring the input to
+    `[rows, n_0, ..., n_(d-1)]` and the result back.
+
+    * `optimal`: the least total cost over all contraction trees (exact
+      dynamic programme over connected sub-networks, greedy past
+      `max-exact-tensors` tensors);
+    * `greedy`: cheapest next step first;
+    * `left-to-right`: each leaf into the input in tree postorder, each
+      transfer when both children are in (a naive implementation's order);
+    * `dense`: rebuild `W` from the factors, then one GEMM.
+
+    The number of rows is the product of the input's leading dimensions, or
+    `expected-rows` where one is dynamic. With `fold-weights`, steps whose
+    operands are all weights cost nothing (they are folded at compile time),
+    so reconstructing `W` (the `dense` plan) competes with the HT orders, and
+    `optimal` picks whichever is cheaper: the dense-or-HT choice per matrix.
+  }];
+  let options = !listconcat([
+    Option<"strategy", "strategy", "::mlir::ht::OrderStrategy",
+           /*default=*/"::mlir::ht::OrderStrategy::Optimal",
+           "How to order the contractions",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::ht::OrderStrategy::Optimal, "optimal",
+                        "least cost over all contraction trees"),
+             clEnumValN(::mlir::ht::OrderStrategy::Greedy, "greedy",
+                        "cheapest next step first"),
+             clEnumValN(::mlir::ht::OrderStrategy::LeftToRight, "left-to-right",
+                        "leaf by leaf in tree postorder"),
+             clEnumValN(::mlir::ht::OrderStrategy::Dense, "dense",
+                        "rebuild W, then one GEMM"))}]>,
+    Option<"maxExactTensors", "max-exact-tensors", "unsigned",
+           /*default=*/"18",
+           "Largest network (in tensors) searched exactly">,
+  ], HTCostOptions);
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def HTFoldWeights : Pass<"ht-fold-weights", "::mlir::func::FuncOp"> {
+  let summary = "Evaluate ht.contract steps between constants at compile time";
+  let description = [{
+    Folds `ht.factors` of constant HT matrices into their constants, then
+    replaces every `ht.contract` whose operands are both constants (inline
+    `dense` or `dense_resource`) by the constant it computes (in double
+    precision, rounded to the element type), when the result has at most
+    `size-limit` elements. After `ht-order-contractions` this leaves only
+    the steps that touch activations.
+  }];
+  let options = [
+    Option<"sizeLimit", "size-limit", "int64_t", /*default=*/"1048576",
+           "Largest result to fold, in elements">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def HTReport : Pass<"ht-report", "::mlir::ModuleOp"> {
+  let summary = "Print the contraction order chosen for each ht.linear";
+  let description = [{
+    For every `ht.linear`, prints the order the `optimal` strategy chooses as
+    a tree of factor names (`X` the input, `U<k>` the leaf of mode `k`,
+    `B<i>` the transfer tensor of internal node `i`), its run-time
+    multiply-adds per row, the multiply-adds per row of the `left-to-right`,
+    `greedy` and `dense` plans, and the multiply-adds moved to compile time
+    by folding. The IR is left unchanged.
+  }];
+  let options = HTCostOptions;
+}
+
 #endif // HT_DIALECT_HT_TRANSFORMS_PASSES_TD
