@@ -2,6 +2,7 @@
 
 #include "ht/Pipelines/Pipelines.h"
 #include "ht/Conversion/Passes.h"
+#include "ht/Dialect/HT/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -17,7 +18,19 @@ using namespace mlir;
 
 void mlir::ht::buildHTToLLVMPipeline(OpPassManager &pm,
                                      const HTToLLVMOptions &options) {
-  pm.addPass(createConvertHTToLinalg());
+  HTOrderContractionsOptions order;
+  order.strategy = options.order;
+  order.foldWeights = options.foldWeights;
+  order.expectedRows = options.expectedRows;
+  pm.addNestedPass<func::FuncOp>(createHTOrderContractions(order));
+  if (options.foldWeights) {
+    pm.addPass(createCanonicalizerPass());
+    pm.addNestedPass<func::FuncOp>(createHTFoldWeights());
+  }
+  ConvertHTToLinalgOptions lowering;
+  lowering.order = options.order;
+  lowering.expectedRows = options.expectedRows;
+  pm.addPass(createConvertHTToLinalg(lowering));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 

@@ -44,9 +44,17 @@ OwningOpRef<ModuleOp> mlir::ht::loadModel(StringRef path,
   return parseSourceFile<ModuleOp>(sourceMgr, &context);
 }
 
-LogicalResult mlir::ht::lowerToLLVMDialect(ModuleOp module) {
+LogicalResult mlir::ht::lowerToLLVMDialect(ModuleOp module,
+                                           StringRef pipelineOptions) {
+  std::unique_ptr<HTToLLVMOptions> options =
+      HTToLLVMOptions::createFromString(pipelineOptions);
+  if (!options) {
+    llvm::errs() << "error: invalid --pipeline-options '" << pipelineOptions
+                 << "'\n";
+    return failure();
+  }
   PassManager pm(module->getContext());
-  buildHTToLLVMPipeline(pm, HTToLLVMOptions());
+  buildHTToLLVMPipeline(pm, *options);
   return pm.run(module);
 }
 

@@ -205,7 +205,7 @@ def compare(name: str, got: np.ndarray, want: np.ndarray) -> float:
 
 
 def check(config: dict[str, Any], work: str, bin_dir: str, compile_too: bool,
-          seed: int) -> str:
+          seed: int, orders: list[str]) -> str:
     config = dict(config)
     run = config.pop("_run", (3, 2))
     os.makedirs(work, exist_ok=True)
@@ -219,15 +219,20 @@ def check(config: dict[str, Any], work: str, bin_dir: str, compile_too: bool,
     for index, array in enumerate(inputs):
         paths.append(os.path.join(work, f"input{index}.npy"))
         np.save(paths[-1], array)
-    out_dir = os.path.join(work, "out")
-    command = [os.path.join(bin_dir, "ht-run"), model, "--output-dir", out_dir]
-    for path in paths:
-        command += ["--input", path]
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    worst = max(compare(f"ht-run result{i}", np.load(os.path.join(out_dir, f"result{i}.npy")), w)
-                for i, w in enumerate(want))
+    worst = 0.0
+    for order in orders:
+        out_dir = os.path.join(work, f"out-{order}")
+        command = [os.path.join(bin_dir, "ht-run"), model, "--output-dir", out_dir,
+                   f"--pipeline-options=order={order}"]
+        for path in paths:
+            command += ["--input", path]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        worst = max([worst] + [
+            compare(f"ht-run order={order} result{i}",
+                    np.load(os.path.join(out_dir, f"result{i}.npy")), w)
+            for i, w in enumerate(want)])
     if not compile_too:
-        return f"ht-run rel. error {worst:.1e}"
+        return f"ht-run ({', '.join(orders)}) rel. error {worst:.1e}"
 
     subprocess.run([os.path.join(bin_dir, "ht-compile"), model, "-o",
                     os.path.join(work, "libmodel.so"), "--header",
@@ -248,7 +253,7 @@ def check(config: dict[str, Any], work: str, bin_dir: str, compile_too: bool,
         got = flat[offset:offset + expected.size].reshape(expected.shape)
         offset += expected.size
         worst = max(worst, compare(f"C API result{index}", got, expected))
-    return f"ht-run and C API rel. error {worst:.1e}"
+    return f"ht-run ({', '.join(orders)}) and C API rel. error {worst:.1e}"
 
 
 def main() -> int:
@@ -259,6 +264,8 @@ def main() -> int:
     parser.add_argument("--compile", action="store_true",
                         help="also check ht-compile and the C API")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--orders", default="optimal",
+                        help="comma-separated contraction orders to run ht-run with")
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -267,7 +274,8 @@ def main() -> int:
         label = json.dumps({k: v for k, v in config.items() if k != "weights"})
         try:
             result = check(config, os.path.join(args.work, str(index)), args.bin,
-                           args.compile, seed=args.seed * 1000 + index)
+                           args.compile, seed=args.seed * 1000 + index,
+                           orders=args.orders.split(","))
         except (AssertionError, subprocess.CalledProcessError) as error:
             print(f"FAIL {index}: {error}\n  config: {json.dumps(config)}")
             return 1

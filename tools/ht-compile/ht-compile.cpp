@@ -40,6 +40,11 @@ enum class EmitKind { Library, Object, LLVMIR, MLIR };
 
 static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
                                       cl::desc("<model.mlir>"));
+static cl::opt<std::string> pipelineOptions(
+    "pipeline-options",
+    cl::desc("Options of the ht-to-llvm pipeline, e.g. \"order=greedy "
+             "fold-weights=false expected-rows=16\""),
+    cl::value_desc("options"));
 static cl::opt<std::string> outputPath("o", cl::Required,
                                        cl::desc("Output file"),
                                        cl::value_desc("file"));
@@ -201,7 +206,7 @@ int main(int argc, char **argv) {
     signatures.push_back(std::move(*signature));
   }
 
-  if (failed(lowerToLLVMDialect(*module)))
+  if (failed(lowerToLLVMDialect(*module, pipelineOptions)))
     return fail("compiling '" + modelPath + "' failed");
   if (*kind == EmitKind::MLIR) {
     if (llvm::Error error = writeFile(

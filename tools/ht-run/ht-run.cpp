@@ -34,6 +34,11 @@ namespace cl = llvm::cl;
 
 static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
                                       cl::desc("<model.mlir>"));
+static cl::opt<std::string> pipelineOptions(
+    "pipeline-options",
+    cl::desc("Options of the ht-to-llvm pipeline, e.g. \"order=greedy "
+             "fold-weights=false expected-rows=16\""),
+    cl::value_desc("options"));
 static cl::opt<std::string> entryName("entry", cl::init("forward"),
                                       cl::desc("Function to run"),
                                       cl::value_desc("name"));
@@ -216,7 +221,7 @@ int main(int argc, char **argv) {
                   "': " + error.message());
   }
 
-  if (failed(lowerToLLVMDialect(*module)))
+  if (failed(lowerToLLVMDialect(*module, pipelineOptions)))
     return fail("compiling '" + modelPath + "' failed");
   auto machine = createTargetMachine("", "");
   if (!machine)

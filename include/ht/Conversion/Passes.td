@@ -26,6 +26,23 @@ def ConvertHTToLinalg : Pass<"convert-ht-to-linalg", "::mlir::ModuleOp"> {
     * `ht.lstm` runs that step in an `scf.for` over time and inserts each
       `h_t` into the output.
   }];
+  let options = [
+    Option<"order", "order", "::mlir::ht::OrderStrategy",
+           /*default=*/"::mlir::ht::OrderStrategy::LeftToRight",
+           "Contraction order of the HT products still in ht ops (LSTM "
+           "weights; ht.linear is ordered by ht-order-contractions)",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::ht::OrderStrategy::Optimal, "optimal",
+                        "least cost over all contraction trees"),
+             clEnumValN(::mlir::ht::OrderStrategy::Greedy, "greedy",
+                        "cheapest next step first"),
+             clEnumValN(::mlir::ht::OrderStrategy::LeftToRight, "left-to-right",
+                        "leaf by leaf in tree postorder"),
+             clEnumValN(::mlir::ht::OrderStrategy::Dense, "dense",
+                        "rebuild W, then one GEMM"))}]>,
+    Option<"expectedRows", "expected-rows", "int64_t", /*default=*/"1",
+           "Rows the cost model assumes where the batch is dynamic">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::func::FuncDialect",

@@ -8,12 +8,35 @@
 #ifndef HT_PIPELINES_PIPELINES_H
 #define HT_PIPELINES_PIPELINES_H
 
+#include "ht/Dialect/HT/Analysis/ContractionPlan.h"
+
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
 namespace mlir::ht {
 
 struct HTToLLVMOptions : public PassPipelineOptions<HTToLLVMOptions> {
+  Option<OrderStrategy> order{
+      *this, "order",
+      llvm::cl::desc("Contraction order of HT products (ht-order-contractions)"),
+      llvm::cl::init(OrderStrategy::Optimal),
+      llvm::cl::values(
+          clEnumValN(OrderStrategy::Optimal, "optimal",
+                     "least cost over all contraction trees"),
+          clEnumValN(OrderStrategy::Greedy, "greedy", "cheapest step first"),
+          clEnumValN(OrderStrategy::LeftToRight, "left-to-right",
+                     "leaf by leaf in tree postorder"),
+          clEnumValN(OrderStrategy::Dense, "dense",
+                     "rebuild W, then one GEMM"))};
+  Option<bool> foldWeights{
+      *this, "fold-weights",
+      llvm::cl::desc("Evaluate weight-only contractions at compile time"),
+      llvm::cl::init(true)};
+  Option<int64_t> expectedRows{
+      *this, "expected-rows",
+      llvm::cl::desc("Rows (batch x time) the cost model assumes where they "
+                     "are dynamic"),
+      llvm::cl::init(1)};
   Option<bool> resultsToOutParams{
       *this, "results-to-out-params",
       llvm::cl::desc("Return results through caller-provided buffers (the "

@@ -29,8 +29,11 @@ void registerModelDialects(DialectRegistry &registry);
 /// Parses and verifies `path`; diagnostics go to stderr with file positions.
 OwningOpRef<ModuleOp> loadModel(StringRef path, MLIRContext &context);
 
-/// Runs the ht-to-llvm pipeline (C wrappers, results as out-parameters).
-LogicalResult lowerToLLVMDialect(ModuleOp module);
+/// Runs the ht-to-llvm pipeline (C wrappers, results as out-parameters)
+/// with `pipelineOptions`, written as for ht-opt's `--ht-to-llvm="..."`
+/// (e.g. "order=greedy fold-weights=false"). Reports bad options on stderr.
+LogicalResult lowerToLLVMDialect(ModuleOp module,
+                                 StringRef pipelineOptions = "");
 
 /// A target machine for `cpu` (empty: the host) with `features`, producing
 /// position-independent code.

@@ -9,6 +9,7 @@
 #ifndef HT_LIB_CONVERSION_HTTOLINALG_HTLOWERING_H
 #define HT_LIB_CONVERSION_HTTOLINALG_HTLOWERING_H
 
+#include "ht/Dialect/HT/Analysis/ContractionPlan.h"
 #include "ht/Dialect/HT/IR/HTOps.h"
 #include "ht/Dialect/HT/Utils/TensorBuilders.h"
 
@@ -33,14 +34,23 @@ struct ConvertedWeight {
 };
 ConvertedWeight getConvertedWeight(Type originalType, ValueRange converted);
 
+/// How the lowering orders the HT products left to it.
+struct ProductOrder {
+  OrderStrategy strategy = OrderStrategy::LeftToRight;
+  /// Rows assumed by the cost model where they are dynamic.
+  int64_t expectedRows = 1;
+};
+
 /// `rows · Wᵀ` for `rows : [R, N]` and a weight `W : M x N`: [R, M]. HT
 /// weights are contracted factor by factor, never rebuilt.
 Value emitMatmulTransposed(OpBuilder &builder, Location loc, Value rows,
-                           const ConvertedWeight &weight);
+                           const ConvertedWeight &weight,
+                           const ProductOrder &order);
 
-/// `rows · Wᵀ` through the HT factors, leaf by leaf in tree postorder.
+/// `rows · Wᵀ` through the HT factors, in the order `order` gives.
 Value emitHTMatmulTransposed(OpBuilder &builder, Location loc, Value rows,
-                             const HTFactors &factors);
+                             const HTFactors &factors,
+                             const ProductOrder &order);
 
 /// The dense `M x N` matrix of an HT matrix.
 Value emitHTToDense(OpBuilder &builder, Location loc, const HTFactors &factors);
@@ -52,9 +62,11 @@ public:
 };
 
 void populateHTMatrixLoweringPatterns(const TypeConverter &converter,
-                                      RewritePatternSet &patterns);
+                                      RewritePatternSet &patterns,
+                                      const ProductOrder &order);
 void populateHTLSTMLoweringPatterns(const TypeConverter &converter,
-                                    RewritePatternSet &patterns);
+                                    RewritePatternSet &patterns,
+                                    const ProductOrder &order);
 
 } // namespace mlir::ht
 

@@ -23,8 +23,9 @@ struct ConvertHTToLinalgPass
     MLIRContext *context = &getContext();
     HTTypeConverter converter;
     RewritePatternSet patterns(context);
-    populateHTMatrixLoweringPatterns(converter, patterns);
-    populateHTLSTMLoweringPatterns(converter, patterns);
+    ProductOrder productOrder{order, expectedRows};
+    populateHTMatrixLoweringPatterns(converter, patterns, productOrder);
+    populateHTLSTMLoweringPatterns(converter, patterns, productOrder);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateReturnOpTypeConversionPattern(patterns, converter);

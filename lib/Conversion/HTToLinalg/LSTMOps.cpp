@@ -26,6 +26,7 @@ struct LSTMWeights {
   SmallVector<ConvertedWeight> weights;
   Value bias; // b_ih + b_hh, or null
   GateActivation activation;
+  ProductOrder order;
   int64_t hidden;
   Type elementType;
 };
@@ -33,8 +34,9 @@ struct LSTMWeights {
 template <typename OpTy>
 LSTMWeights getWeights(OpTy op, typename OpTy::template GenericAdaptor<
                                     ArrayRef<ValueRange>> adaptor,
-                       OpBuilder &builder) {
+                       OpBuilder &builder, const ProductOrder &order) {
   LSTMWeights result;
+  result.order = order;
   result.form = op.getForm();
   result.activation = op.getGateActivation();
   auto stateType = cast<RankedTensorType>(op.getH0().getType());
@@ -89,17 +91,17 @@ Value emitPreactivations(OpBuilder &builder, Location loc,
   switch (lstm.form) {
   case WeightForm::Stacked:
     return emitAdd(builder, loc,
-                   emitMatmulTransposed(builder, loc, x, lstm.weights[0]),
-                   emitMatmulTransposed(builder, loc, h, lstm.weights[1]));
+                   emitMatmulTransposed(builder, loc, x, lstm.weights[0], lstm.order),
+                   emitMatmulTransposed(builder, loc, h, lstm.weights[1], lstm.order));
   case WeightForm::PerGate: {
     Value z = emptyMatrix(builder, loc, batch, 4 * hidden, lstm.elementType);
     for (int64_t gate = 0; gate < 4; ++gate)
       z = insertColumns(
           builder, loc,
-          emitMatmulTransposed(builder, loc, x, lstm.weights[gate]), z,
+          emitMatmulTransposed(builder, loc, x, lstm.weights[gate], lstm.order), z,
           gate * hidden);
     return emitAdd(builder, loc, z,
-                   emitMatmulTransposed(builder, loc, h, lstm.weights[4]));
+                   emitMatmulTransposed(builder, loc, h, lstm.weights[4], lstm.order));
   }
   case WeightForm::Fused: {
     int64_t inputSize = cast<RankedTensorType>(x.getType()).getDimSize(1);
@@ -107,7 +109,7 @@ Value emitPreactivations(OpBuilder &builder, Location loc,
                            lstm.elementType);
     xh = insertColumns(builder, loc, x, xh, 0);
     xh = insertColumns(builder, loc, h, xh, inputSize);
-    return emitMatmulTransposed(builder, loc, xh, lstm.weights[0]);
+    return emitMatmulTransposed(builder, loc, xh, lstm.weights[0], lstm.order);
   }
   }
   llvm_unreachable("unknown weight form");
@@ -208,13 +210,16 @@ Value castBatchLike(OpBuilder &builder, Location loc, Value x, Value state) {
 }
 
 struct LSTMCellOpLowering : public OpConversionPattern<LSTMCellOp> {
-  using OpConversionPattern::OpConversionPattern;
+  LSTMCellOpLowering(const TypeConverter &converter, MLIRContext *context,
+      const ProductOrder &order)
+      : OpConversionPattern(converter, context), order(order) {}
+  ProductOrder order;
 
   LogicalResult
   matchAndRewrite(LSTMCellOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    LSTMWeights lstm = getWeights(op, adaptor, rewriter);
+    LSTMWeights lstm = getWeights(op, adaptor, rewriter, order);
     Value h = adaptor.getH0().front();
     Value x = castBatchLike(rewriter, loc, adaptor.getInput().front(), h);
     auto [hNext, cNext] =
@@ -225,13 +230,16 @@ struct LSTMCellOpLowering : public OpConversionPattern<LSTMCellOp> {
 };
 
 struct LSTMOpLowering : public OpConversionPattern<LSTMOp> {
-  using OpConversionPattern::OpConversionPattern;
+  LSTMOpLowering(const TypeConverter &converter, MLIRContext *context,
+      const ProductOrder &order)
+      : OpConversionPattern(converter, context), order(order) {}
+  ProductOrder order;
 
   LogicalResult
   matchAndRewrite(LSTMOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    LSTMWeights lstm = getWeights(op, adaptor, rewriter);
+    LSTMWeights lstm = getWeights(op, adaptor, rewriter, order);
     Value input = adaptor.getInput().front();
     Value h0 = adaptor.getH0().front();
     Value c0 = adaptor.getC0().front();
@@ -282,7 +290,8 @@ struct LSTMOpLowering : public OpConversionPattern<LSTMOp> {
 } // namespace
 
 void mlir::ht::populateHTLSTMLoweringPatterns(const TypeConverter &converter,
-                                              RewritePatternSet &patterns) {
-  patterns.add<LSTMOpLowering, LSTMCellOpLowering>(converter,
-                                                   patterns.getContext());
+                                              RewritePatternSet &patterns,
+                                              const ProductOrder &order) {
+  patterns.add<LSTMOpLowering, LSTMCellOpLowering>(
+      converter, patterns.getContext(), order);
 }

@@ -98,7 +98,8 @@ RankedTensorType withShape(Value value, ArrayRef<int64_t> shape) {
 } // namespace
 
 Value mlir::ht::emitHTMatmulTransposed(OpBuilder &builder, Location loc,
-                                       Value rows, const HTFactors &factors) {
+                                       Value rows, const HTFactors &factors,
+                                       const ProductOrder &order) {
   HTShape shape = factors.type.getShape();
   int64_t numModes = shape.getNumModes();
   Type elementType = factors.type.getElementType();
@@ -121,26 +122,22 @@ Value mlir::ht::emitHTMatmulTransposed(OpBuilder &builder, Location loc,
   TensorNetwork::Label rowLabel = network.addLabel(numRows);
   SmallVector<TensorNetwork::Label> inputLabels = {rowLabel};
   llvm::append_range(inputLabels, labels.cols);
-  TensorNetwork::TensorId current = network.addTensor(split, inputLabels);
-  auto [leaves, transfers] =
-      addFactors(network, labels, factors, shape.tree);
+  network.addTensor(split, inputLabels);
+  addFactors(network, labels, factors, shape.tree);
   SmallVector<TensorNetwork::Label> outputLabels = {rowLabel};
   llvm::append_range(outputLabels, labels.rows);
   network.setOutputLabels(outputLabels);
 
-  // Postorder: absorb each leaf, then each transfer tensor once both of its
-  // children are in. (Any order gives the same numbers; the ht-order-*
-  // passes choose cheaper ones.)
-  std::function<void(TreeNodeRef)> visit = [&](TreeNodeRef node) {
-    if (node.isLeaf()) {
-      current = network.contract(current, leaves[node.index]);
-      return;
-    }
-    visit(shape.tree.getLeft(node.index));
-    visit(shape.tree.getRight(node.index));
-    current = network.contract(current, transfers[node.index]);
-  };
-  visit(shape.tree.getRoot());
+  // The plan numbers tensors as the network above: X, leaves, transfers.
+  int64_t planRows = ShapedType::isDynamic(splitShape[0]) ? order.expectedRows
+                                                          : splitShape[0];
+  CostOptions costs;
+  costs.foldConstants = false;
+  ContractionPlan plan = planHTLinear(
+      shape, buildHTLinearNetwork(shape, planRows, /*constantWeights=*/false),
+      order.strategy, costs);
+  for (const ContractionStep &step : plan.steps)
+    network.contract(step.lhs, step.rhs);
 
   Value result = network.finish(); // [R, m_0, ..., m_{d-1}]
   return tensor::CollapseShapeOp::create(
@@ -155,8 +152,9 @@ Value mlir::ht::emitHTToDense(OpBuilder &builder, Location loc,
   int64_t numModes = shape.getNumModes();
   TensorNetwork network(builder, loc, factors.type.getElementType());
   HTLabels labels(network, builder, shape);
-  auto [leaves, transfers] =
-      addFactors(network, labels, factors, shape.tree);
+  auto factorIds = addFactors(network, labels, factors, shape.tree);
+  const auto &leaves = factorIds.first;
+  const auto &transfers = factorIds.second;
   SmallVector<TensorNetwork::Label> outputLabels(labels.rows);
   llvm::append_range(outputLabels, labels.cols);
   network.setOutputLabels(outputLabels);
@@ -185,9 +183,10 @@ Value mlir::ht::emitHTToDense(OpBuilder &builder, Location loc,
 }
 
 Value mlir::ht::emitMatmulTransposed(OpBuilder &builder, Location loc,
-                                     Value rows, const ConvertedWeight &weight) {
+                                     Value rows, const ConvertedWeight &weight,
+                                     const ProductOrder &order) {
   if (weight.ht)
-    return emitHTMatmulTransposed(builder, loc, rows, *weight.ht);
+    return emitHTMatmulTransposed(builder, loc, rows, *weight.ht, order);
   auto weightType = cast<RankedTensorType>(weight.dense.getType());
   TensorNetwork network(builder, loc, weightType.getElementType());
   TensorNetwork::Label row =
@@ -253,7 +252,9 @@ struct ToDenseOpLowering : public OpConversionPattern<ToDenseOp> {
 };
 
 struct LinearOpLowering : public OpConversionPattern<LinearOp> {
-  using OpConversionPattern::OpConversionPattern;
+  LinearOpLowering(const TypeConverter &converter, MLIRContext *context,
+                   const ProductOrder &order)
+      : OpConversionPattern(converter, context), order(order) {}
 
   LogicalResult
   matchAndRewrite(LinearOp op, OneToNOpAdaptor adaptor,
@@ -263,13 +264,15 @@ struct LinearOpLowering : public OpConversionPattern<LinearOp> {
     Value rows = collapseToRows(rewriter, loc, input);
     HTFactors factors =
         getFactors(op.getWeight().getType(), adaptor.getWeight());
-    Value result = emitHTMatmulTransposed(rewriter, loc, rows, factors);
+    Value result = emitHTMatmulTransposed(rewriter, loc, rows, factors, order);
     if (!adaptor.getBias().empty())
       result = emitAddBias(rewriter, loc, result, adaptor.getBias().front());
     result = restoreLeadingDims(rewriter, loc, result, input, op.getType());
     rewriter.replaceOp(op, result);
     return success();
   }
+
+  ProductOrder order;
 };
 
 struct FactorsOpLowering : public OpConversionPattern<FactorsOp> {
@@ -303,7 +306,10 @@ struct ContractOpLowering : public OpConversionPattern<ContractOp> {
 } // namespace
 
 void mlir::ht::populateHTMatrixLoweringPatterns(const TypeConverter &converter,
-                                                RewritePatternSet &patterns) {
+                                                RewritePatternSet &patterns,
+                                                const ProductOrder &order) {
   patterns.add<ConstantOpLowering, AssembleOpLowering, ContractOpLowering,
-               FactorsOpLowering, ToDenseOpLowering, LinearOpLowering>(converter, patterns.getContext());
+               FactorsOpLowering, ToDenseOpLowering>(converter,
+                                                     patterns.getContext());
+  patterns.add<LinearOpLowering>(converter, patterns.getContext(), order);
 }
