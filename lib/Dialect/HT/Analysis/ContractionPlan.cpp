@@ -171,7 +171,10 @@ ContractionPlan mlir::ht::findGreedyPlan(const ContractionNetwork &network,
   SmallVector<std::pair<unsigned, unsigned>> pairs;
   unsigned nextId = costs.size();
   while (live.size() > 1) {
-    // Prefer pairs that share a label; outer products only if nothing does.
+    // The classic greedy rule (numpy, opt_einsum): the step that shrinks
+    // the network most, size(result) - size(lhs) - size(rhs), then the
+    // cheaper step. Pairs sharing a label first; outer products only if no
+    // pair does.
     std::tuple<bool, double, double, unsigned, unsigned> best = {
         true, std::numeric_limits<double>::infinity(), 0, 0, 0};
     for (unsigned a = 0; a < live.size(); ++a)
@@ -180,15 +183,17 @@ ContractionPlan mlir::ht::findGreedyPlan(const ContractionNetwork &network,
         LabelSet kept = costs.keptLabels(live[a].set | live[b].set);
         NetworkCosts::Step cost = costs.step(live[a].set, live[b].set,
                                              live[a].kept, live[b].kept, kept);
-        auto candidate = std::make_tuple(disconnected, cost.cost, cost.written,
-                                         a, b);
+        double growth = cost.written - costs.volume(live[a].kept) -
+                        costs.volume(live[b].kept);
+        auto candidate =
+            std::make_tuple(disconnected, growth, cost.cost, a, b);
         if (candidate < best)
           best = candidate;
       }
-    auto [disconnected, cost, written, a, b] = best;
+    auto [disconnected, growth, cost, a, b] = best;
     (void)disconnected;
+    (void)growth;
     (void)cost;
-    (void)written;
     pairs.push_back({live[a].id, live[b].id});
     TensorSet joined = live[a].set | live[b].set;
     live.erase(live.begin() + b);

@@ -94,8 +94,10 @@ ContractionPlan findOptimalPlan(const ContractionNetwork &network,
                                 const CostOptions &options,
                                 unsigned maxExactTensors = 18);
 
-/// Repeatedly contracts the connected pair of cheapest step cost (ties: the
-/// smaller result, then the lower operand numbers). O(n^3).
+/// Repeatedly contracts the connected pair that shrinks the network most
+/// (size of the result minus the sizes of the operands; ties: the cheaper
+/// step, then the lower operand numbers), as numpy's and opt_einsum's greedy
+/// paths do. O(n^4) label-set operations.
 ContractionPlan findGreedyPlan(const ContractionNetwork &network,
                                const CostOptions &options);
 
