@@ -18,6 +18,8 @@ using namespace mlir;
 
 void mlir::ht::buildHTToLLVMPipeline(OpPassManager &pm,
                                      const HTToLLVMOptions &options) {
+  if (options.hoistInputProjection)
+    pm.addNestedPass<func::FuncOp>(createHTHoistInputProjection());
   HTOrderContractionsOptions order;
   order.strategy = options.order;
   order.foldWeights = options.foldWeights;

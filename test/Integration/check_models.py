@@ -205,7 +205,7 @@ def compare(name: str, got: np.ndarray, want: np.ndarray) -> float:
 
 
 def check(config: dict[str, Any], work: str, bin_dir: str, compile_too: bool,
-          seed: int, orders: list[str]) -> str:
+          seed: int, variants: list[str]) -> str:
     config = dict(config)
     run = config.pop("_run", (3, 2))
     os.makedirs(work, exist_ok=True)
@@ -220,19 +220,19 @@ def check(config: dict[str, Any], work: str, bin_dir: str, compile_too: bool,
         paths.append(os.path.join(work, f"input{index}.npy"))
         np.save(paths[-1], array)
     worst = 0.0
-    for order in orders:
-        out_dir = os.path.join(work, f"out-{order}")
+    for number, variant in enumerate(variants):
+        out_dir = os.path.join(work, f"out-{number}")
         command = [os.path.join(bin_dir, "ht-run"), model, "--output-dir", out_dir,
-                   f"--pipeline-options=order={order}"]
+                   f"--pipeline-options={variant}"]
         for path in paths:
             command += ["--input", path]
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
         worst = max([worst] + [
-            compare(f"ht-run order={order} result{i}",
+            compare(f"ht-run [{variant}] result{i}",
                     np.load(os.path.join(out_dir, f"result{i}.npy")), w)
             for i, w in enumerate(want)])
     if not compile_too:
-        return f"ht-run ({', '.join(orders)}) rel. error {worst:.1e}"
+        return f"ht-run ({len(variants)} pipelines) rel. error {worst:.1e}"
 
     subprocess.run([os.path.join(bin_dir, "ht-compile"), model, "-o",
                     os.path.join(work, "libmodel.so"), "--header",
@@ -253,7 +253,7 @@ def check(config: dict[str, Any], work: str, bin_dir: str, compile_too: bool,
         got = flat[offset:offset + expected.size].reshape(expected.shape)
         offset += expected.size
         worst = max(worst, compare(f"C API result{index}", got, expected))
-    return f"ht-run ({', '.join(orders)}) and C API rel. error {worst:.1e}"
+    return f"ht-run ({len(variants)} pipelines) and C API rel. error {worst:.1e}"
 
 
 def main() -> int:
@@ -264,8 +264,9 @@ def main() -> int:
     parser.add_argument("--compile", action="store_true",
                         help="also check ht-compile and the C API")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--orders", default="optimal",
-                        help="comma-separated contraction orders to run ht-run with")
+    parser.add_argument("--variants", default="order=optimal",
+                        help="';'-separated ht-to-llvm pipeline options, one "
+                             "ht-run per variant")
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -275,7 +276,7 @@ def main() -> int:
         try:
             result = check(config, os.path.join(args.work, str(index)), args.bin,
                            args.compile, seed=args.seed * 1000 + index,
-                           orders=args.orders.split(","))
+                           variants=args.variants.split(";"))
         except (AssertionError, subprocess.CalledProcessError) as error:
             print(f"FAIL {index}: {error}\n  config: {json.dumps(config)}")
             return 1

@@ -28,6 +28,11 @@ struct HTToLLVMOptions : public PassPipelineOptions<HTToLLVMOptions> {
                      "leaf by leaf in tree postorder"),
           clEnumValN(OrderStrategy::Dense, "dense",
                      "rebuild W, then one GEMM"))};
+  Option<bool> hoistInputProjection{
+      *this, "hoist-input-projection",
+      llvm::cl::desc("Compute LSTM input projections for all time steps at "
+                     "once (ht-hoist-input-projection)"),
+      llvm::cl::init(true)};
   Option<bool> foldWeights{
       *this, "fold-weights",
       llvm::cl::desc("Evaluate weight-only contractions at compile time"),

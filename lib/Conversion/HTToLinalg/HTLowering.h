@@ -41,13 +41,13 @@ struct ProductOrder {
   int64_t expectedRows = 1;
 };
 
-/// `rows · Wᵀ` for `rows : [R, N]` and a weight `W : M x N`: [R, M]. HT
+/// `x · Wᵀ` for `x : [L..., N]` and a weight `W : M x N`: `[L..., M]`. HT
 /// weights are contracted factor by factor, never rebuilt.
 Value emitMatmulTransposed(OpBuilder &builder, Location loc, Value rows,
                            const ConvertedWeight &weight,
                            const ProductOrder &order);
 
-/// `rows · Wᵀ` through the HT factors, in the order `order` gives.
+/// `x · Wᵀ` through the HT factors, in the order `order` gives.
 Value emitHTMatmulTransposed(OpBuilder &builder, Location loc, Value rows,
                              const HTFactors &factors,
                              const ProductOrder &order);

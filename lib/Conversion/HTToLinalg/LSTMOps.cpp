@@ -103,6 +103,10 @@ Value emitPreactivations(OpBuilder &builder, Location loc,
     return emitAdd(builder, loc, z,
                    emitMatmulTransposed(builder, loc, h, lstm.weights[4], lstm.order));
   }
+  case WeightForm::Projected:
+    return emitAdd(builder, loc, x,
+                   emitMatmulTransposed(builder, loc, h, lstm.weights[0],
+                                        lstm.order));
   case WeightForm::Fused: {
     int64_t inputSize = cast<RankedTensorType>(x.getType()).getDimSize(1);
     Value xh = emptyMatrix(builder, loc, batch, inputSize + hidden,

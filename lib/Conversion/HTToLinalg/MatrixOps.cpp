@@ -80,70 +80,44 @@ addFactors(TensorNetwork &network, const HTLabels &labels,
   return {leaves, transfers};
 }
 
-SmallVector<ReassociationIndices> splitLast(int64_t leading, int64_t trailing) {
-  SmallVector<ReassociationIndices> groups;
-  for (int64_t dim = 0; dim < leading; ++dim)
-    groups.push_back({dim});
-  ReassociationIndices last;
-  for (int64_t dim = 0; dim < trailing; ++dim)
-    last.push_back(leading + dim);
-  groups.push_back(last);
-  return groups;
-}
-
-RankedTensorType withShape(Value value, ArrayRef<int64_t> shape) {
-  return RankedTensorType::get(
-      shape, cast<RankedTensorType>(value.getType()).getElementType());
-}
 } // namespace
 
 Value mlir::ht::emitHTMatmulTransposed(OpBuilder &builder, Location loc,
-                                       Value rows, const HTFactors &factors,
+                                       Value input, const HTFactors &factors,
                                        const ProductOrder &order) {
   HTShape shape = factors.type.getShape();
-  int64_t numModes = shape.getNumModes();
-  Type elementType = factors.type.getElementType();
-  OpFoldResult numRows = tensor::getMixedSize(builder, loc, rows, 0);
+  auto inputType = cast<RankedTensorType>(input.getType());
+  int64_t leading = inputType.getRank() - 1;
+  // [L..., N] -> [L..., n_0, ..., n_{d-1}]; the leading dimensions stay.
+  Value split = splitLastDim(builder, loc, input, shape.colModes);
 
-  // rows : [R, N] -> [R, n_0, ..., n_{d-1}]
-  SmallVector<int64_t> splitShape = {
-      cast<RankedTensorType>(rows.getType()).getDimSize(0)};
-  SmallVector<OpFoldResult> splitSizes = {numRows};
-  for (int64_t n : shape.colModes) {
-    splitShape.push_back(n);
-    splitSizes.push_back(builder.getIndexAttr(n));
-  }
-  Value split = tensor::ExpandShapeOp::create(
-      builder, loc, withShape(rows, splitShape), rows, splitLast(1, numModes),
-      splitSizes);
-
-  TensorNetwork network(builder, loc, elementType);
+  TensorNetwork network(builder, loc, factors.type.getElementType());
   HTLabels labels(network, builder, shape);
-  TensorNetwork::Label rowLabel = network.addLabel(numRows);
-  SmallVector<TensorNetwork::Label> inputLabels = {rowLabel};
+  SmallVector<TensorNetwork::Label> rowLabels;
+  for (int64_t dim = 0; dim < leading; ++dim)
+    rowLabels.push_back(
+        network.addLabel(tensor::getMixedSize(builder, loc, input, dim)));
+  SmallVector<TensorNetwork::Label> inputLabels(rowLabels);
   llvm::append_range(inputLabels, labels.cols);
   network.addTensor(split, inputLabels);
   addFactors(network, labels, factors, shape.tree);
-  SmallVector<TensorNetwork::Label> outputLabels = {rowLabel};
+  SmallVector<TensorNetwork::Label> outputLabels(rowLabels);
   llvm::append_range(outputLabels, labels.rows);
   network.setOutputLabels(outputLabels);
 
   // The plan numbers tensors as the network above: X, leaves, transfers.
-  int64_t planRows = ShapedType::isDynamic(splitShape[0]) ? order.expectedRows
-                                                          : splitShape[0];
+  int64_t rows = 1;
+  for (int64_t size : inputType.getShape().drop_back())
+    rows = ShapedType::isDynamic(size) ? order.expectedRows : rows * size;
   CostOptions costs;
   costs.foldConstants = false;
   ContractionPlan plan = planHTLinear(
-      shape, buildHTLinearNetwork(shape, planRows, /*constantWeights=*/false),
+      shape, buildHTLinearNetwork(shape, rows, /*constantWeights=*/false),
       order.strategy, costs);
   for (const ContractionStep &step : plan.steps)
     network.contract(step.lhs, step.rhs);
 
-  Value result = network.finish(); // [R, m_0, ..., m_{d-1}]
-  return tensor::CollapseShapeOp::create(
-      builder, loc,
-      withShape(result, {splitShape[0], shape.getNumRows()}), result,
-      splitLast(1, numModes));
+  return mergeTrailingDims(builder, loc, network.finish(), shape.getNumModes());
 }
 
 Value mlir::ht::emitHTToDense(OpBuilder &builder, Location loc,
@@ -183,23 +157,22 @@ Value mlir::ht::emitHTToDense(OpBuilder &builder, Location loc,
 }
 
 Value mlir::ht::emitMatmulTransposed(OpBuilder &builder, Location loc,
-                                     Value rows, const ConvertedWeight &weight,
+                                     Value input, const ConvertedWeight &weight,
                                      const ProductOrder &order) {
   if (weight.ht)
-    return emitHTMatmulTransposed(builder, loc, rows, *weight.ht, order);
-  auto weightType = cast<RankedTensorType>(weight.dense.getType());
-  TensorNetwork network(builder, loc, weightType.getElementType());
-  TensorNetwork::Label row =
-      network.addLabel(tensor::getMixedSize(builder, loc, rows, 0));
-  TensorNetwork::Label out =
-      network.addLabel(builder.getIndexAttr(weightType.getDimSize(0)));
-  TensorNetwork::Label in =
-      network.addLabel(builder.getIndexAttr(weightType.getDimSize(1)));
-  TensorNetwork::TensorId x = network.addTensor(rows, {row, in});
-  TensorNetwork::TensorId w = network.addTensor(weight.dense, {out, in});
-  network.setOutputLabels({row, out});
-  network.contract(x, w);
-  return network.finish();
+    return emitHTMatmulTransposed(builder, loc, input, *weight.ht, order);
+  // [L..., C] x [M, C] -> [L..., M], labels 0..L-1 for the leading dims.
+  int64_t leading = cast<RankedTensorType>(input.getType()).getRank() - 1;
+  SmallVector<int64_t> inputLabels, resultLabels;
+  for (int64_t dim = 0; dim < leading; ++dim) {
+    inputLabels.push_back(dim);
+    resultLabels.push_back(dim);
+  }
+  int64_t in = leading, out = leading + 1;
+  inputLabels.push_back(in);
+  resultLabels.push_back(out);
+  return emitContraction(builder, loc, input, inputLabels, weight.dense,
+                         {out, in}, resultLabels);
 }
 
 //===----------------------------------------------------------------------===//
@@ -260,14 +233,14 @@ struct LinearOpLowering : public OpConversionPattern<LinearOp> {
   matchAndRewrite(LinearOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value input = adaptor.getInput().front();
-    Value rows = collapseToRows(rewriter, loc, input);
-    HTFactors factors =
-        getFactors(op.getWeight().getType(), adaptor.getWeight());
-    Value result = emitHTMatmulTransposed(rewriter, loc, rows, factors, order);
+    Value result = emitMatmulTransposed(
+        rewriter, loc, adaptor.getInput().front(),
+        getConvertedWeight(op.getWeight().getType(), adaptor.getWeight()),
+        order);
     if (!adaptor.getBias().empty())
       result = emitAddBias(rewriter, loc, result, adaptor.getBias().front());
-    result = restoreLeadingDims(rewriter, loc, result, input, op.getType());
+    if (result.getType() != op.getType())
+      result = tensor::CastOp::create(rewriter, loc, op.getType(), result);
     rewriter.replaceOp(op, result);
     return success();
   }

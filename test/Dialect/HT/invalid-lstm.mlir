@@ -233,7 +233,7 @@ func.func @cell_c_type(%x: tensor<?x210xf32>, %h: tensor<?x6xf32>, %wih: !w3, %w
 // -----
 
 func.func @unknown_form(%x: tensor<?x?x210xf32>, %h: tensor<?x6xf32>, %w: tensor<24x216xf32>) {
-  // expected-error @+1 {{custom op 'ht.lstm' expected string or keyword containing one of the following enum values for attribute 'form' [stacked, per_gate, fused]}}
+  // expected-error @+1 {{custom op 'ht.lstm' expected string or keyword containing one of the following enum values for attribute 'form' [stacked, per_gate, fused, projected]}}
   %o, %hn, %cn = ht.lstm diagonal %x, %h, %h weights(%w)
     : (tensor<?x?x210xf32>, tensor<?x6xf32>, tensor<?x6xf32>, tensor<24x216xf32>) -> (tensor<?x?x6xf32>, tensor<?x6xf32>, tensor<?x6xf32>)
   return
@@ -254,5 +254,14 @@ func.func @weight_kind(%x: tensor<?x?x210xf32>, %h: tensor<?x6xf32>, %w: tensor<
   // expected-error @+1 {{'ht.lstm' op operand #3 must be variadic of a dense 2-D float tensor or an HT matrix, but got 'tensor<24x216x1xf32>'}}
   %o, %hn, %cn = ht.lstm fused %x, %h, %h weights(%w)
     : (tensor<?x?x210xf32>, tensor<?x6xf32>, tensor<?x6xf32>, tensor<24x216x1xf32>) -> (tensor<?x?x6xf32>, tensor<?x6xf32>, tensor<?x6xf32>)
+  return
+}
+
+// -----
+
+func.func @projected_input(%x: tensor<?x?x210xf32>, %h: tensor<?x6xf32>, %whh: tensor<24x6xf32>) {
+  // expected-error @+1 {{'ht.lstm' op form 'projected' takes gate pre-activations: the input's feature dimension is 210; expected 4H = 24}}
+  %o, %hn, %cn = ht.lstm projected %x, %h, %h weights(%whh)
+    : (tensor<?x?x210xf32>, tensor<?x6xf32>, tensor<?x6xf32>, tensor<24x6xf32>) -> (tensor<?x?x6xf32>, tensor<?x6xf32>, tensor<?x6xf32>)
   return
 }

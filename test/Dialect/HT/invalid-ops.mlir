@@ -160,8 +160,16 @@ func.func @linear_result(%x: tensor<?x210xf32>, %w: !w3) {
 
 // -----
 
-func.func @linear_dense_weight(%x: tensor<4x2xf32>, %w: tensor<2x2xf32>) {
-  // expected-error @+1 {{'ht.linear' op operand #1 must be A matrix stored in Hierarchical-Tucker form, but got 'tensor<2x2xf32>'}}
-  %y = "ht.linear"(%x, %w) : (tensor<4x2xf32>, tensor<2x2xf32>) -> tensor<4x2xf32>
+func.func @linear_weight_kind(%x: tensor<4x2xf32>, %w: tensor<2x2x1xf32>) {
+  // expected-error @+1 {{'ht.linear' op operand #1 must be a dense 2-D float tensor or an HT matrix, but got 'tensor<2x2x1xf32>'}}
+  %y = "ht.linear"(%x, %w) : (tensor<4x2xf32>, tensor<2x2x1xf32>) -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
+func.func @linear_dynamic_dense_weight(%x: tensor<4x2xf32>, %w: tensor<?x2xf32>) {
+  // expected-error @+1 {{'ht.linear' op dense weight must have a static shape, got 'tensor<?x2xf32>'}}
+  %y = ht.linear %x, %w : tensor<4x2xf32>, tensor<?x2xf32> -> tensor<4x?xf32>
   return
 }

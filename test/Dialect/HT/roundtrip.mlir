@@ -121,6 +121,18 @@ func.func @lstm_cell(%x: tensor<?x210xf32>, %h: tensor<?x6xf32>, %c: tensor<?x6x
   return
 }
 
+// A dense weight in ht.linear; an LSTM over precomputed gate pre-activations.
+// CHECK-LABEL: func.func @dense_linear_and_projected
+// CHECK: ht.linear %{{.*}}, %{{.*}} bias %{{.*}} : tensor<?x?x210xf32>, tensor<24x210xf32>, tensor<24xf32> -> tensor<?x?x24xf32>
+// CHECK: ht.lstm projected %{{.*}}, %{{.*}}, %{{.*}} weights(%{{.*}}) : (tensor<?x?x24xf32>, tensor<?x6xf32>, tensor<?x6xf32>, tensor<24x6xf32>)
+func.func @dense_linear_and_projected(%x: tensor<?x?x210xf32>, %w: tensor<24x210xf32>, %b: tensor<24xf32>,
+                                      %h: tensor<?x6xf32>, %whh: tensor<24x6xf32>) -> tensor<?x?x6xf32> {
+  %z = ht.linear %x, %w bias %b : tensor<?x?x210xf32>, tensor<24x210xf32>, tensor<24xf32> -> tensor<?x?x24xf32>
+  %o, %hn, %cn = ht.lstm projected %z, %h, %h weights(%whh)
+    : (tensor<?x?x24xf32>, tensor<?x6xf32>, tensor<?x6xf32>, tensor<24x6xf32>) -> (tensor<?x?x6xf32>, tensor<?x6xf32>, tensor<?x6xf32>)
+  return %o : tensor<?x?x6xf32>
+}
+
 // f64 is accepted as long as every operand agrees.
 // CHECK-LABEL: func.func @f64_linear
 // CHECK: !ht.matrix<[2, 1] x [1, 2], tree = (0, 1), leaf_ranks = [1, 1], node_ranks = [1], f64>

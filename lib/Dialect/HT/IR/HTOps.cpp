@@ -81,11 +81,22 @@ LogicalResult ToDenseOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult LinearOp::verify() {
-  MatrixType weightType = getWeight().getType();
   RankedTensorType inputType = getInput().getType();
-  Type elementType = weightType.getElementType();
-  int64_t numRows = weightType.getNumRows();
-  int64_t numCols = weightType.getNumCols();
+  Type elementType;
+  int64_t numRows, numCols;
+  if (auto matrix = dyn_cast<MatrixType>(getWeight().getType())) {
+    elementType = matrix.getElementType();
+    numRows = matrix.getNumRows();
+    numCols = matrix.getNumCols();
+  } else {
+    auto dense = cast<RankedTensorType>(getWeight().getType());
+    elementType = dense.getElementType();
+    numRows = dense.getDimSize(0);
+    numCols = dense.getDimSize(1);
+    if (ShapedType::isDynamic(numRows) || ShapedType::isDynamic(numCols))
+      return emitOpError("dense weight must have a static shape, got ")
+             << dense;
+  }
 
   if (inputType.getRank() < 1)
     return emitOpError("input must have rank at least 1 ([..., N]), got ")

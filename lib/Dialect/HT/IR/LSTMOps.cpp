@@ -16,6 +16,7 @@ static StringRef getWeightRoleImpl(WeightForm form, unsigned index) {
   static constexpr StringRef kPerGate[] = {"W_ih[i]", "W_ih[f]", "W_ih[g]",
                                            "W_ih[o]", "W_hh"};
   static constexpr StringRef kFused[] = {"[W_ih|W_hh]"};
+  static constexpr StringRef kProjected[] = {"W_hh"};
   ArrayRef<StringRef> roles;
   switch (form) {
   case WeightForm::Stacked:
@@ -26,6 +27,9 @@ static StringRef getWeightRoleImpl(WeightForm form, unsigned index) {
     break;
   case WeightForm::Fused:
     roles = kFused;
+    break;
+  case WeightForm::Projected:
+    roles = kProjected;
     break;
   }
   return index < roles.size() ? roles[index] : StringRef("(extra weight)");
@@ -71,6 +75,8 @@ SmallVector<ExpectedWeight> getExpectedWeights(WeightForm form, int64_t input,
   }
   case WeightForm::Fused:
     return {{4 * hidden, input + hidden, "4H x (I + H)"}};
+  case WeightForm::Projected:
+    return {{4 * hidden, hidden, "4H x H"}};
   }
   llvm_unreachable("unknown weight form");
 }
@@ -115,6 +121,10 @@ LogicalResult verifyLSTMOperands(OpTy op, bool isSequence) {
            << elementType;
 
   WeightForm form = op.getForm();
+  if (form == WeightForm::Projected && inputSize != 4 * hidden)
+    return op.emitOpError("form 'projected' takes gate pre-activations: the "
+                          "input's feature dimension is ")
+           << inputSize << "; expected 4H = " << 4 * hidden;
   SmallVector<ExpectedWeight> expected =
       getExpectedWeights(form, inputSize, hidden);
   if (op.getWeights().size() != expected.size())

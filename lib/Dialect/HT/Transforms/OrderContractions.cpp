@@ -19,16 +19,37 @@ using namespace mlir::ht;
 namespace {
 
 /// Emits `plan` for `op` and returns the value replacing its result.
+///
+/// The plan has one label for the rows; in the IR the input keeps its
+/// leading dimensions (reshaping dynamic sizes is avoided), so plan label 0
+/// stands for IR labels 0..L-1 and plan label k > 0 for IR label k + L - 1.
 Value emitPlan(RewriterBase &rewriter, LinearOp op,
                const ContractionNetwork &network, const ContractionPlan &plan) {
   Location loc = op.getLoc();
-  MatrixType weightType = op.getWeight().getType();
+  auto weightType = cast<MatrixType>(op.getWeight().getType());
   HTShape shape = weightType.getShape();
-  Value rows = collapseToRows(rewriter, loc, op.getInput());
-  int64_t rowSize = cast<RankedTensorType>(rows.getType()).getDimSize(0);
+  RankedTensorType inputType = op.getInput().getType();
+  int64_t leading = inputType.getRank() - 1;
+
+  auto toIR = [&](ArrayRef<unsigned> planLabels) {
+    SmallVector<int64_t> labels;
+    for (unsigned label : planLabels) {
+      if (label == 0)
+        for (int64_t dim = 0; dim < leading; ++dim)
+          labels.push_back(dim);
+      else
+        labels.push_back(label + leading - 1);
+    }
+    return labels;
+  };
+  auto sizeOf = [&](int64_t irLabel) {
+    return irLabel < leading
+               ? inputType.getDimSize(irLabel)
+               : network.labelSizes[irLabel - leading + 1];
+  };
 
   SmallVector<Value> operands = {
-      splitLastDim(rewriter, loc, rows, shape.colModes)};
+      splitLastDim(rewriter, loc, op.getInput(), shape.colModes)};
   SmallVector<Type> factorTypes;
   for (int64_t mode = 0; mode < shape.getNumModes(); ++mode)
     factorTypes.push_back(weightType.getLeafType(mode));
@@ -39,22 +60,15 @@ Value emitPlan(RewriterBase &rewriter, LinearOp op,
                                    .getResults());
   SmallVector<SmallVector<int64_t>> labels;
   for (const auto &tensorLabels : network.tensors)
-    labels.emplace_back(tensorLabels.begin(), tensorLabels.end());
+    labels.push_back(toIR(tensorLabels));
 
   for (auto [index, step] : llvm::enumerate(plan.steps)) {
     bool last = index + 1 == plan.steps.size();
     SmallVector<int64_t> resultLabels =
-        last ? SmallVector<int64_t>(network.outputLabels.begin(),
-                                    network.outputLabels.end())
-             : SmallVector<int64_t>(step.resultLabels.begin(),
-                                    step.resultLabels.end());
-    // Label 0 is the rows of the input; its extent in the IR may be dynamic.
-    SmallVector<int64_t> resultShape = llvm::map_to_vector(
-        resultLabels, [&](int64_t label) {
-          return label == 0 ? rowSize : network.labelSizes[label];
-        });
+        toIR(last ? ArrayRef<unsigned>(network.outputLabels)
+                  : ArrayRef<unsigned>(step.resultLabels));
     auto resultType = RankedTensorType::get(
-        resultShape, weightType.getElementType());
+        llvm::map_to_vector(resultLabels, sizeOf), weightType.getElementType());
     Value result = ContractOp::create(
         rewriter, loc, resultType, operands[step.lhs], labels[step.lhs],
         operands[step.rhs], labels[step.rhs], resultLabels);
@@ -62,10 +76,11 @@ Value emitPlan(RewriterBase &rewriter, LinearOp op,
     labels.push_back(resultLabels);
   }
 
-  Value result = mergeTrailingDims(rewriter, loc, operands.back());
+  Value result =
+      mergeTrailingDims(rewriter, loc, operands.back(), shape.getNumModes());
   if (Value bias = op.getBias())
     result = emitAddBias(rewriter, loc, result, bias);
-  return restoreLeadingDims(rewriter, loc, result, op.getInput(), op.getType());
+  return result;
 }
 
 struct HTOrderContractionsPass
@@ -77,9 +92,12 @@ struct HTOrderContractionsPass
         makeCostOptions(costModel, writeWeight, foldWeights, foldSizeLimit);
     IRRewriter rewriter(&getContext());
     SmallVector<LinearOp> linears;
-    getOperation().walk([&](LinearOp op) { linears.push_back(op); });
+    getOperation().walk([&](LinearOp op) {
+      if (isa<MatrixType>(op.getWeight().getType()))
+        linears.push_back(op);
+    });
     for (LinearOp op : linears) {
-      HTShape shape = op.getWeight().getType().getShape();
+      HTShape shape = cast<MatrixType>(op.getWeight().getType()).getShape();
       ContractionNetwork network = buildHTLinearNetwork(
           shape, getLinearRows(op, expectedRows),
           hasConstantFactors(op.getWeight()));

@@ -68,7 +68,8 @@ struct HTReportPass : public mlir::ht::impl::HTReportBase<HTReportPass> {
     raw_ostream &os = llvm::outs();
     SmallVector<Product> products;
     getOperation().walk([&](Operation *op) {
-      if (auto linear = dyn_cast<LinearOp>(op))
+      auto linear = dyn_cast<LinearOp>(op);
+      if (linear && isa<MatrixType>(linear.getWeight().getType()))
         products.push_back({op, "W", linear.getWeight(),
                             getLinearRows(linear, expectedRows)});
       else if (auto lstm = dyn_cast<LSTMOp>(op))

@@ -90,9 +90,10 @@ static Value emitElementwiseAdd(OpBuilder &builder, Location loc, Value a,
 Value mlir::ht::emitAddBias(OpBuilder &builder, Location loc, Value y,
                             Value bias) {
   MLIRContext *context = builder.getContext();
+  int64_t rank = cast<RankedTensorType>(y.getType()).getRank();
   return emitElementwiseAdd(
       builder, loc, y, bias,
-      AffineMap::get(2, 0, {getAffineDimExpr(1, context)}, context));
+      AffineMap::get(rank, 0, {getAffineDimExpr(rank - 1, context)}, context));
 }
 
 Value mlir::ht::emitAdd(OpBuilder &builder, Location loc, Value a, Value b) {
@@ -102,66 +103,36 @@ Value mlir::ht::emitAdd(OpBuilder &builder, Location loc, Value a, Value b) {
           cast<RankedTensorType>(a.getType()).getRank(), builder.getContext()));
 }
 
-/// The reassociation between `[L..., N]` and `[R, N]`.
-static SmallVector<ReassociationIndices> rowGroups(int64_t rank) {
-  if (rank == 1)
-    return {{0, 1}};
-  SmallVector<ReassociationIndices> groups(2);
-  for (int64_t dim = 0; dim + 1 < rank; ++dim)
-    groups[0].push_back(dim);
-  groups[1].push_back(rank - 1);
-  return groups;
-}
-
-Value mlir::ht::collapseToRows(OpBuilder &builder, Location loc, Value input) {
-  auto type = cast<RankedTensorType>(input.getType());
-  if (type.getRank() == 2)
-    return input;
-  if (type.getRank() == 1)
-    return tensor::ExpandShapeOp::create(
-        builder, loc,
-        RankedTensorType::get({1, type.getDimSize(0)}, type.getElementType()),
-        input, rowGroups(1));
-  return tensor::CollapseShapeOp::create(builder, loc, input,
-                                         rowGroups(type.getRank()));
-}
-
-Value mlir::ht::restoreLeadingDims(OpBuilder &builder, Location loc,
-                                   Value rows, Value input,
-                                   RankedTensorType resultType) {
-  int64_t rank = resultType.getRank();
-  if (rank == 2)
-    return rows;
-  if (rank == 1)
-    return tensor::CollapseShapeOp::create(builder, loc, resultType, rows,
-                                           rowGroups(1));
-  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(builder, loc, input);
-  sizes.back() = builder.getIndexAttr(resultType.getShape().back());
-  return tensor::ExpandShapeOp::create(builder, loc, resultType, rows,
-                                       rowGroups(rank), sizes);
-}
-
 Value mlir::ht::splitLastDim(OpBuilder &builder, Location loc, Value value,
                              ArrayRef<int64_t> factors) {
   auto type = cast<RankedTensorType>(value.getType());
-  SmallVector<int64_t> shape = {type.getDimSize(0)};
+  int64_t leading = type.getRank() - 1;
+  SmallVector<int64_t> shape(type.getShape().drop_back());
   llvm::append_range(shape, factors);
-  SmallVector<OpFoldResult> sizes = {tensor::getMixedSize(builder, loc, value, 0)};
+  SmallVector<OpFoldResult> sizes =
+      tensor::getMixedSizes(builder, loc, value);
+  sizes.pop_back();
   for (int64_t factor : factors)
     sizes.push_back(builder.getIndexAttr(factor));
-  SmallVector<ReassociationIndices> groups = {{0}, {}};
-  for (size_t dim = 0; dim < factors.size(); ++dim)
-    groups[1].push_back(1 + dim);
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t dim = 0; dim < leading; ++dim)
+    groups.push_back({dim});
+  groups.emplace_back();
+  for (size_t factor = 0; factor < factors.size(); ++factor)
+    groups.back().push_back(leading + factor);
   return tensor::ExpandShapeOp::create(
       builder, loc, RankedTensorType::get(shape, type.getElementType()), value,
       groups, sizes);
 }
 
 Value mlir::ht::mergeTrailingDims(OpBuilder &builder, Location loc,
-                                  Value value) {
-  auto type = cast<RankedTensorType>(value.getType());
-  SmallVector<ReassociationIndices> groups = {{0}, {}};
-  for (int64_t dim = 1; dim < type.getRank(); ++dim)
-    groups[1].push_back(dim);
+                                  Value value, int64_t count) {
+  int64_t rank = cast<RankedTensorType>(value.getType()).getRank();
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t dim = 0; dim < rank - count; ++dim)
+    groups.push_back({dim});
+  groups.emplace_back();
+  for (int64_t dim = rank - count; dim < rank; ++dim)
+    groups.back().push_back(dim);
   return tensor::CollapseShapeOp::create(builder, loc, value, groups);
 }

@@ -45,7 +45,8 @@ def HT_WeightForm : I32EnumAttr<"WeightForm",
     "how the weights of an LSTM are given", [
       I32EnumAttrCase<"Stacked", 0, "stacked">,
       I32EnumAttrCase<"PerGate", 1, "per_gate">,
-      I32EnumAttrCase<"Fused", 2, "fused">]> {
+      I32EnumAttrCase<"Fused", 2, "fused">,
+      I32EnumAttrCase<"Projected", 3, "projected">]> {
   let cppNamespace = "::mlir::ht";
 }
 

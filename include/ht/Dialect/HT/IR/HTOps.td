@@ -148,11 +148,13 @@ def HT_ContractOp : HT_Op<"contract", [Pure]> {
 //===----------------------------------------------------------------------===//
 
 def HT_LinearOp : HT_Op<"linear", [Pure]> {
-  let summary = "`Y = X Wᵀ + b` with an HT matrix `W`";
+  let summary = "`Y = X Wᵀ + b` with an HT (or dense) matrix `W`";
   let description = [{
     `X` is `[..., N]` with any number of leading batch dimensions (static or
-    dynamic), `W` is an `M x N` HT matrix and the optional bias is `[M]`. The
-    result is `[..., M]`, PyTorch's `nn.Linear` convention.
+    dynamic), `W` is an `M x N` HT matrix (or a dense `tensor<M x N>`, as
+    left by the dense-or-HT choice or by hoisting a dense LSTM projection)
+    and the optional bias is `[M]`. The result is `[..., M]`, PyTorch's
+    `nn.Linear` convention.
 
     ```mlir
     %y = ht.linear %x, %w bias %b
@@ -160,7 +162,7 @@ def HT_LinearOp : HT_Op<"linear", [Pure]> {
       -> tensor<?x1024xf32>
     ```
   }];
-  let arguments = (ins HT_FloatTensor:$input, HT_MatrixType:$weight,
+  let arguments = (ins HT_FloatTensor:$input, HT_WeightLike:$weight,
                        Optional<HT_FloatVector>:$bias);
   let results = (outs HT_FloatTensor:$result);
   let assemblyFormat = [{
@@ -207,7 +209,11 @@ def HT_LSTMOp : HT_LSTMBase<"lstm"> {
     * `stacked`: `weights(W_ih, W_hh)` with `W_ih : 4H x I`, `W_hh : 4H x H`;
     * `per_gate`: `weights(W_i, W_f, W_g, W_o, W_hh)`, each input weight
       `H x I` (the rows of the stacked `W_ih`, gate by gate);
-    * `fused`: `weights(W)` with `W : 4H x (I + H)` applied to `[x_t, h_(t-1)]`.
+    * `fused`: `weights(W)` with `W : 4H x (I + H)` applied to `[x_t, h_(t-1)]`;
+    * `projected`: `weights(W_hh)`, and `input` already holds the gate
+      pre-activations `x_t · W_ihᵀ (+ biases)`, `[T, B, 4H]`: what
+      `ht-hoist-input-projection` leaves after computing the input
+      projection of all steps at once.
 
     `biases(b_ih, b_hh)`, each `[4H]`, are optional. `gate_activation` is
     `sigmoid` (default) or `hard_sigmoid` (`clamp(0.2 x + 0.5, 0, 1)`).

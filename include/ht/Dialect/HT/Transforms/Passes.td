@@ -35,6 +35,29 @@ def HTStatistics : Pass<"ht-stats", "::mlir::ModuleOp"> {
 }
 
 //===----------------------------------------------------------------------===//
+// LSTM restructuring
+//===----------------------------------------------------------------------===//
+
+def HTHoistInputProjection
+    : Pass<"ht-hoist-input-projection", "::mlir::func::FuncOp"> {
+  let summary = "Compute the input projection of all time steps at once";
+  let description = [{
+    The input projection `x_t · W_ihᵀ` of an LSTM does not depend on the
+    recurrence. This rewrites each `ht.lstm` in the `stacked` or `per_gate`
+    form into one `ht.linear` over all `T x B` rows (per gate: four, joined
+    by `tensor.concat`), with `b_ih + b_hh` as its bias, followed by an
+    `ht.lstm` in the `projected` form whose loop only multiplies by `W_hh`
+    and updates the cell. The HT contraction then runs once with `T x B`
+    rows, so its weight-only steps are shared by every row and its order is
+    chosen for that many rows. The `fused` form (one matrix over `[x, h]`)
+    is left alone: its input half cannot be split off an HT matrix.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+//===----------------------------------------------------------------------===//
 // Contraction order
 //===----------------------------------------------------------------------===//
 

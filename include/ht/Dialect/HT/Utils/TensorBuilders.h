@@ -22,27 +22,23 @@ Value emitContraction(OpBuilder &builder, Location loc, Value lhs,
                       ArrayRef<int64_t> rhsLabels,
                       ArrayRef<int64_t> resultLabels);
 
-/// `y + bias` for `y : [R, M]`, `bias : [M]`.
+/// `y + bias` for `y : [..., M]`, `bias : [M]`.
 Value emitAddBias(OpBuilder &builder, Location loc, Value y, Value bias);
 
 /// Element-wise `a + b` of two tensors of one type.
 Value emitAdd(OpBuilder &builder, Location loc, Value a, Value b);
 
-/// `[L..., N]` as `[R, N]` (leading dimensions folded; a rank-1 input gets a
-/// unit row).
-Value collapseToRows(OpBuilder &builder, Location loc, Value input);
-
-/// The inverse of collapseToRows for a result `[R, M]`: `resultType` is
-/// `[L..., M]` with the leading dimensions of `input`.
-Value restoreLeadingDims(OpBuilder &builder, Location loc, Value rows,
-                         Value input, RankedTensorType resultType);
-
-/// `[R, N]` as `[R, f_0, ..., f_{k-1}]` with `N = prod(f)`.
+/// `[L..., N]` as `[L..., f_0, ..., f_{k-1}]` with `N = prod(f)`. Only the
+/// static last dimension is reshaped: the leading ones, possibly dynamic,
+/// are left alone (an expand_shape group with several dynamic sizes crashes
+/// MLIR 22's expand-strided-metadata).
 Value splitLastDim(OpBuilder &builder, Location loc, Value value,
                    ArrayRef<int64_t> factors);
 
-/// `[R, m_0, ..., m_{k-1}]` as `[R, M]`.
-Value mergeTrailingDims(OpBuilder &builder, Location loc, Value value);
+/// `[L..., m_0, ..., m_{k-1}]` as `[L..., M]`: merges the last `count`
+/// (static) dimensions.
+Value mergeTrailingDims(OpBuilder &builder, Location loc, Value value,
+                        int64_t count);
 
 } // namespace mlir::ht
 
