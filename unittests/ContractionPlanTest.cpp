@@ -2,6 +2,8 @@
 
 #include "ht/Dialect/HT/Analysis/ContractionPlan.h"
 
+#include "TestShapes.h"
+
 #include "gtest/gtest.h"
 
 #include <cmath>
@@ -13,15 +15,7 @@ using namespace mlir::ht;
 
 namespace {
 
-HTShape makeShape(llvm::ArrayRef<int64_t> rows, llvm::ArrayRef<int64_t> cols,
-                  llvm::StringRef tree, llvm::ArrayRef<int64_t> leafRanks,
-                  llvm::ArrayRef<int64_t> nodeRanks) {
-  return HTShape{llvm::SmallVector<int64_t>(rows),
-                 llvm::SmallVector<int64_t>(cols),
-                 llvm::cantFail(TreeStructure::parse(tree)),
-                 llvm::SmallVector<int64_t>(leafRanks),
-                 llvm::SmallVector<int64_t>(nodeRanks)};
-}
+using mlir::ht::test::makeShape;
 
 HTShape ucf11(int64_t rank) {
   return makeShape({16, 4, 4, 4}, {8, 20, 20, 18}, "((0,1),(2,3))",

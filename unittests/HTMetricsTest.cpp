@@ -2,21 +2,15 @@
 
 #include "ht/Dialect/HT/Analysis/HTMetrics.h"
 
+#include "TestShapes.h"
+
 #include "gtest/gtest.h"
 
 using namespace mlir::ht;
 
 namespace {
 
-HTShape makeShape(llvm::ArrayRef<int64_t> rows, llvm::ArrayRef<int64_t> cols,
-                  llvm::StringRef tree, llvm::ArrayRef<int64_t> leafRanks,
-                  llvm::ArrayRef<int64_t> nodeRanks) {
-  return HTShape{llvm::SmallVector<int64_t>(rows),
-                 llvm::SmallVector<int64_t>(cols),
-                 llvm::cantFail(TreeStructure::parse(tree)),
-                 llvm::SmallVector<int64_t>(leafRanks),
-                 llvm::SmallVector<int64_t>(nodeRanks)};
-}
+using mlir::ht::test::makeShape;
 
 // The worked example of semantics.md: a 2 x 2 matrix from rank-1 factors.
 TEST(HTMetrics, WorkedExample) {
