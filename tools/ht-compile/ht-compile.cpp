@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ht/Dialect/HT/Analysis/EntrySignature.h"
+#include "ht/Pipelines/Pipelines.h"
 #include "ht/Tools/CApi.h"
 #include "ht/Tools/ModelCompiler.h"
 
@@ -184,6 +185,8 @@ int main(int argc, char **argv) {
       prefixOption.empty() ? defaultPrefix(outputPath) : prefixOption.getValue();
   if (!isIdentifier(prefix))
     return fail("--prefix '" + prefix + "' is not a C identifier");
+  if (!HTToLLVMOptions::createFromString(pipelineOptions))
+    return fail("invalid --pipeline-options '" + pipelineOptions + "'");
   SmallVector<std::string> entries(entryNames.begin(), entryNames.end());
   if (entries.empty())
     entries.push_back("forward");

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ht/Dialect/HT/Analysis/EntrySignature.h"
+#include "ht/Pipelines/Pipelines.h"
 #include "ht/Support/Npy.h"
 #include "ht/Tools/ModelCompiler.h"
 
@@ -180,6 +181,9 @@ int main(int argc, char **argv) {
       argc, argv,
       "ht-run: JIT-compile an ht model and run it on .npy inputs\n");
 
+  if (!HTToLLVMOptions::createFromString(pipelineOptions))
+    return fail("invalid --pipeline-options '" + pipelineOptions + "'");
+
   DialectRegistry registry;
   registerModelDialects(registry);
   MLIRContext context(registry);
@@ -215,12 +219,6 @@ int main(int argc, char **argv) {
     buffer.data.assign(count, 0.0f);
     outputs.push_back(std::move(buffer));
   }
-  if (!outputDir.empty()) {
-    if (std::error_code error = llvm::sys::fs::create_directories(outputDir))
-      return fail("cannot create output directory '" + outputDir +
-                  "': " + error.message());
-  }
-
   if (failed(lowerToLLVMDialect(*module, pipelineOptions)))
     return fail("compiling '" + modelPath + "' failed");
   auto machine = createTargetMachine("", "");
@@ -287,6 +285,9 @@ int main(int argc, char **argv) {
                                   formatShape(buffer.shape), sum);
   }
   if (!outputDir.empty()) {
+    if (std::error_code error = llvm::sys::fs::create_directories(outputDir))
+      return fail("cannot create output directory '" + outputDir +
+                  "': " + error.message());
     for (auto [index, buffer] : llvm::enumerate(outputs)) {
       llvm::SmallString<128> path(outputDir);
       llvm::sys::path::append(path, "result" + std::to_string(index) + ".npy");
