@@ -41,6 +41,16 @@ struct ProductOrder {
   int64_t expectedRows = 1;
 };
 
+/// A conversion pattern that carries the order of the HT products it emits.
+template <typename OpTy>
+struct OrderedConversionPattern : public OpConversionPattern<OpTy> {
+  OrderedConversionPattern(const TypeConverter &converter, MLIRContext *context,
+                           const ProductOrder &order)
+      : OpConversionPattern<OpTy>(converter, context), order(order) {}
+
+  ProductOrder order;
+};
+
 /// `x · Wᵀ` for `x : [L..., N]` and a weight `W : M x N`: `[L..., M]`. HT
 /// weights are contracted factor by factor, never rebuilt.
 Value emitMatmulTransposed(OpBuilder &builder, Location loc, Value rows,

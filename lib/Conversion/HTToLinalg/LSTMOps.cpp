@@ -213,11 +213,8 @@ Value castBatchLike(OpBuilder &builder, Location loc, Value x, Value state) {
   return tensor::CastOp::create(builder, loc, wanted, x);
 }
 
-struct LSTMCellOpLowering : public OpConversionPattern<LSTMCellOp> {
-  LSTMCellOpLowering(const TypeConverter &converter, MLIRContext *context,
-      const ProductOrder &order)
-      : OpConversionPattern(converter, context), order(order) {}
-  ProductOrder order;
+struct LSTMCellOpLowering : public OrderedConversionPattern<LSTMCellOp> {
+  using OrderedConversionPattern::OrderedConversionPattern;
 
   LogicalResult
   matchAndRewrite(LSTMCellOp op, OneToNOpAdaptor adaptor,
@@ -233,11 +230,8 @@ struct LSTMCellOpLowering : public OpConversionPattern<LSTMCellOp> {
   }
 };
 
-struct LSTMOpLowering : public OpConversionPattern<LSTMOp> {
-  LSTMOpLowering(const TypeConverter &converter, MLIRContext *context,
-      const ProductOrder &order)
-      : OpConversionPattern(converter, context), order(order) {}
-  ProductOrder order;
+struct LSTMOpLowering : public OrderedConversionPattern<LSTMOp> {
+  using OrderedConversionPattern::OrderedConversionPattern;
 
   LogicalResult
   matchAndRewrite(LSTMOp op, OneToNOpAdaptor adaptor,

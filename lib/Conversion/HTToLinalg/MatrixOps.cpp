@@ -224,10 +224,8 @@ struct ToDenseOpLowering : public OpConversionPattern<ToDenseOp> {
   }
 };
 
-struct LinearOpLowering : public OpConversionPattern<LinearOp> {
-  LinearOpLowering(const TypeConverter &converter, MLIRContext *context,
-                   const ProductOrder &order)
-      : OpConversionPattern(converter, context), order(order) {}
+struct LinearOpLowering : public OrderedConversionPattern<LinearOp> {
+  using OrderedConversionPattern::OrderedConversionPattern;
 
   LogicalResult
   matchAndRewrite(LinearOp op, OneToNOpAdaptor adaptor,
@@ -244,8 +242,6 @@ struct LinearOpLowering : public OpConversionPattern<LinearOp> {
     rewriter.replaceOp(op, result);
     return success();
   }
-
-  ProductOrder order;
 };
 
 struct FactorsOpLowering : public OpConversionPattern<FactorsOp> {

@@ -15,7 +15,7 @@ using namespace mlir::ht;
 namespace {
 
 constexpr unsigned kMaxLabels = 128;
-constexpr unsigned kMaxTensors = 64;
+[[maybe_unused]] constexpr unsigned kMaxTensors = 64; // bits of a TensorSet
 using LabelSet = std::bitset<kMaxLabels>;
 using TensorSet = uint64_t;
 

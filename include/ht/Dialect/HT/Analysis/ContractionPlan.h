@@ -51,7 +51,7 @@ struct CostOptions {
   /// Count steps whose operands are all constant as free (folded at compile
   /// time) when their result has at most `foldSizeLimit` elements.
   bool foldConstants = true;
-  int64_t foldSizeLimit = int64_t(1) << 24;
+  int64_t foldSizeLimit = int64_t(1) << 20; // as the passes' default
 };
 
 /// One pairwise contraction. Operands are numbered: tensors of the network
