@@ -2,9 +2,9 @@
 
 #include "ht/Dialect/HT/IR/HTOps.h"
 #include "ht/Dialect/HT/Transforms/Passes.h"
+#include "ht/Dialect/HT/Utils/ConstantData.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -17,24 +17,6 @@ using namespace mlir;
 using namespace mlir::ht;
 
 namespace {
-
-/// The elements of a float constant as doubles, or nothing if unreadable.
-std::optional<std::vector<double>> readValues(ElementsAttr attr) {
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    std::vector<double> values;
-    values.reserve(dense.getNumElements());
-    for (const APFloat &value : dense.getValues<APFloat>())
-      values.push_back(value.convertToDouble());
-    return values;
-  }
-  if (auto blob = dyn_cast<DenseF32ResourceElementsAttr>(attr))
-    if (std::optional<ArrayRef<float>> data = blob.tryGetAsArrayRef())
-      return std::vector<double>(data->begin(), data->end());
-  if (auto blob = dyn_cast<DenseF64ResourceElementsAttr>(attr))
-    if (std::optional<ArrayRef<double>> data = blob.tryGetAsArrayRef())
-      return std::vector<double>(data->begin(), data->end());
-  return std::nullopt;
-}
 
 /// Row-major strides of `labels` (of a tensor with `shape`) along `loops`;
 /// 0 for loops the tensor does not index.
@@ -63,8 +45,8 @@ struct FoldConstantContraction : public OpRewritePattern<ContractOp> {
     RankedTensorType type = op.getType();
     if (!type.hasStaticShape() || type.getNumElements() > sizeLimit)
       return rewriter.notifyMatchFailure(op, "result too large to fold");
-    std::optional<std::vector<double>> lhs = readValues(lhsAttr);
-    std::optional<std::vector<double>> rhs = readValues(rhsAttr);
+    std::optional<std::vector<double>> lhs = readFloatValues(lhsAttr);
+    std::optional<std::vector<double>> rhs = readFloatValues(rhsAttr);
     if (!lhs || !rhs)
       return rewriter.notifyMatchFailure(op, "unreadable constant");
 
@@ -110,18 +92,8 @@ struct FoldConstantContraction : public OpRewritePattern<ContractOp> {
         break;
     }
 
-    auto elementType = cast<FloatType>(type.getElementType());
-    SmallVector<APFloat> values;
-    values.reserve(result.size());
-    for (double value : result) {
-      APFloat converted(value);
-      bool lostPrecision;
-      converted.convert(elementType.getFloatSemantics(),
-                        APFloat::rmNearestTiesToEven, &lostPrecision);
-      values.push_back(converted);
-    }
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(
-        op, DenseElementsAttr::get(type, values));
+        op, makeFloatElements(type, result));
     return success();
   }
 

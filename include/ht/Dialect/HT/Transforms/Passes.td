@@ -6,6 +6,58 @@
 include "mlir/Pass/PassBase.td"
 
 //===----------------------------------------------------------------------===//
+// Compression
+//===----------------------------------------------------------------------===//
+
+def HTCompress : Pass<"ht-compress", "::mlir::ModuleOp"> {
+  let summary = "Replace dense constant weights by HT matrices (hierarchical SVD)";
+  let description = [{
+    Compresses the dense constant weights of `ht.lstm`, `ht.lstm_cell` and
+    `ht.linear` ops into `ht.constant` HT matrices with the leaves-to-root
+    hierarchical SVD, computed in double precision and stored in the
+    weight's element type. `weights` selects which: `W_ih` (the input matrix
+    of the stacked form, every gate's of the per-gate form), `W_hh` (the
+    recurrent matrix), `W` (the fused `[W_ih|W_hh]` and the `ht.linear`
+    weight), or `all`; by default `W_ih` and `W`, the published HT-LSTM.
+    Weights already in HT form are left alone.
+
+    The modes are `row-modes` x `col-modes` when given (both, equally long,
+    multiplying to the rows and columns of every selected weight); otherwise
+    each matrix's rows and columns are split into `num-modes` factors as
+    evenly as their prime factorizations allow, largest first. `tree` is the
+    dimension tree (default: balanced). Ranks are capped by `max-rank` and
+    chosen as small as `tolerance` (relative Frobenius error of the whole
+    matrix) allows; with neither, they are the numerical ranks and the
+    compression is exact up to rounding.
+
+    With `report`, prints one line per compressed matrix: modes, tree, ranks,
+    parameters, compression ratio, the relative error of the stored factors
+    (a recount against the dense weight) and the HSVD error bound. A weight
+    that is not a compile-time constant, or options that do not fit a
+    matrix, are errors naming the op and the option.
+  }];
+  let options = [
+    ListOption<"weights", "weights", "std::string",
+               "Weights to compress: W_ih, W_hh, W, all (default W_ih,W)">,
+    ListOption<"rowModes", "row-modes", "int64_t",
+               "Row mode sizes m_k (default: automatic)">,
+    ListOption<"colModes", "col-modes", "int64_t",
+               "Column mode sizes n_k (default: automatic)">,
+    Option<"numModes", "num-modes", "int64_t", /*default=*/"4",
+           "Number of modes d of the automatic factorization (>= 2)">,
+    Option<"tree", "tree", "std::string", /*default=*/"\"\"",
+           "Dimension tree, e.g. ((0,1),(2,3)) (default: balanced)">,
+    Option<"maxRank", "max-rank", "int64_t", /*default=*/"0",
+           "Largest rank of any node (default: no cap)">,
+    Option<"tolerance", "tolerance", "double", /*default=*/"0.0",
+           "Relative Frobenius error allowed per matrix, in [0, 1)">,
+    Option<"report", "report", "bool", /*default=*/"true",
+           "Print a line per compressed matrix">,
+  ];
+  let dependentDialects = ["::mlir::ht::HTDialect"];
+}
+
+//===----------------------------------------------------------------------===//
 // Reports
 //===----------------------------------------------------------------------===//
 
