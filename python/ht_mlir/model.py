@@ -14,7 +14,7 @@ with the weight names of its form: ``stacked``: ``W_ih`` [4H x I], ``W_hh`` [4H 
 [4H x H]; ``fused``: ``W`` [4H x (I+H)] applied to ``[x_t, h_{t-1}]``. A linear layer::
 
     {"kind": "linear", "in_features": N, "out_features": M,
-     "bias": true | false, "batch": int | null, "weights": {"W": HT_WEIGHT}}
+     "bias": true | false, "batch": int | null, "weights": {"W": WEIGHT}}
 
 A WEIGHT is ``{"format": "dense"}`` or ``{"format": "ht", "row_modes": [...],
 "col_modes": [...], "tree": "((0,1),(2,3))", "leaf_ranks": [...], "node_ranks": [...]}``
@@ -198,15 +198,20 @@ def _parse_ht_layout(obj: Mapping[str, Any], where: str, rows: _Size, cols: _Siz
 _HT_FIELDS = ("format", "row_modes", "col_modes", "tree", "leaf_ranks", "node_ranks")
 
 
-def _parse_weight(name: str, obj: Any, rows: _Size, cols: _Size, ht_only: bool = False) -> WeightSpec:
+def _parse_weight(name: str, obj: Any, rows: _Size, cols: _Size) -> WeightSpec:
     where = f"weights.{name}"
     _check_fields(obj, where, ["format"], _HT_FIELDS)
-    formats = ("ht",) if ht_only else ("dense", "ht")
-    if _choice(obj["format"], f"{where}.format", formats) == "dense":
+    if _choice(obj["format"], f"{where}.format", ("dense", "ht")) == "dense":
         _check_fields(obj, where, ["format"])
         return WeightSpec(name, rows.value, cols.value)
     _check_fields(obj, where, _HT_FIELDS)
     return WeightSpec(name, rows.value, cols.value, _parse_ht_layout(obj, where, rows, cols))
+
+
+def parse_weight(name: str, obj: Any, rows: int, cols: int) -> WeightSpec:
+    """Validate one weight description (``{"format": "dense"}`` or an HT layout) of a
+    ``rows`` x ``cols`` matrix; raise ``ValueError`` naming the bad field."""
+    return _parse_weight(name, obj, _Size(rows, "rows"), _Size(cols, "columns"))
 
 
 def _lstm_weight_sizes(form: str, inputs: int, hidden: int) -> dict[str, tuple[_Size, _Size]]:
@@ -252,7 +257,7 @@ def _parse_linear(desc: Mapping[str, Any]) -> Model:
     outputs = _positive_int(desc["out_features"], "out_features")
     _check_fields(desc["weights"], "weights", ["W"])
     rows, cols = _Size(outputs, "out_features"), _Size(inputs, "in_features")
-    weight = _parse_weight("W", desc["weights"]["W"], rows, cols, ht_only=True)
+    weight = _parse_weight("W", desc["weights"]["W"], rows, cols)
     bias = _boolean(desc.get("bias", True), "bias")
     return Model(
         kind="linear",

@@ -74,8 +74,8 @@ class DescriptionTest(unittest.TestCase):
              "weights.W_ih.node_ranks: the root's rank (first entry) is 2, expected 1"),
             (with_ht_field("extra", 1), "weights.W_ih: unknown field 'extra'"),
             (with_ht_field("format", "dense"), "weights.W_ih: unknown field 'row_modes' (allowed: format)"),
-            (with_ht_field("format", "dense", TINY_LINEAR, "W"),
-             "weights.W.format: expected one of ht, got 'dense'"),
+            (with_ht_field("format", "sparse", TINY_LINEAR, "W"),
+             "weights.W.format: expected one of dense, ht, got 'sparse'"),
             (with_ht_field("col_modes", [2, 3, 3], TINY_LINEAR, "W"), "expected 12 (in_features)"),
             (variant(TINY_LINEAR, seq_len=3), "model: unknown field 'seq_len'"),
         ]

@@ -1,0 +1,309 @@
+"""PyTorch modules of HT layers that follow ``shared/design/semantics.md`` exactly.
+
+``HTLinear`` computes ``Y = X·Wᵀ + b`` and ``HTLSTM`` the one-layer, one-direction
+LSTM of sections 4 and 5 (time-major ``x`` of shape ``[T, B, I]``; ``h0``, ``c0``,
+``h_n``, ``c_n`` of shape ``[B, H]``) in the three weight forms of the exporter:
+``stacked`` (``W_ih`` [4H x I], ``W_hh`` [4H x H]), ``per_gate`` (``W_ih_i`` ..
+``W_ih_o`` [H x I] each, ``W_hh``) and ``fused`` (``W`` [4H x (I+H)] applied to
+``[x_t, h_{t-1}]``). Each weight is an :class:`HTMatrix` (trainable leaves and
+transfers) or a plain dense matrix.
+
+A module is fully described by its JSON model description (:mod:`ht_mlir.model`):
+``module.description()`` gives it, :func:`from_description` rebuilds the module,
+and :func:`save` / :func:`load` keep both with the parameters in one file that
+``python3 -m ht_mlir.torch_export`` compiles to MLIR.
+
+The forward pass rebuilds each HT weight's dense matrix from its factors (one
+small einsum per internal node) and multiplies by it; this is exact, differentiable
+and fast for training. The compiler, not this module, picks contraction orders.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+from .model import GATE_ACTIVATIONS, GATES, LSTM_FORMS, WeightSpec, parse_model, parse_weight
+from .tree import Child, balanced_tree, format_tree
+
+CHECKPOINT_FORMAT = "ht_mlir.nn/1"
+
+
+def ht_layout(
+    row_modes: Sequence[int],
+    col_modes: Sequence[int],
+    rank: int | None = None,
+    *,
+    tree: str | None = None,
+    leaf_ranks: Sequence[int] | None = None,
+    node_ranks: Sequence[int] | None = None,
+) -> dict[str, Any]:
+    """An HT weight description: every rank ``rank`` (the root's 1) or explicit
+    ``leaf_ranks`` and ``node_ranks``; the balanced tree unless ``tree`` is given."""
+    num_modes = len(row_modes)
+    if (rank is None) == (leaf_ranks is None or node_ranks is None):
+        raise ValueError("give either rank or both leaf_ranks and node_ranks")
+    if rank is not None:
+        leaf_ranks = [rank] * num_modes
+        node_ranks = [1] + [rank] * (num_modes - 2)
+    return {
+        "format": "ht",
+        "row_modes": list(row_modes),
+        "col_modes": list(col_modes),
+        "tree": tree if tree is not None else format_tree(balanced_tree(num_modes)),
+        "leaf_ranks": list(leaf_ranks),
+        "node_ranks": list(node_ranks),
+    }
+
+
+class HTMatrix(nn.Module):
+    """A trainable HT matrix: ``leaves[k]`` is ``U_k`` [m_k, n_k, r_k] (by mode) and
+    ``transfers[i]`` is ``B_i`` [r_left, r_right, r_i] (internal nodes in preorder).
+
+    Initialised so that the matrix entries have variance ``1/cols`` (each leaf entry
+    ``1/n_k``, each transfer entry ``1/(r_left*r_right)``), like the exporter's
+    random weights.
+    """
+
+    def __init__(self, spec: WeightSpec) -> None:
+        super().__init__()
+        assert spec.ht is not None
+        self.spec = spec
+        layout = spec.ht
+        self.leaves = nn.ParameterList(
+            nn.Parameter(torch.randn(shape) * shape[1] ** -0.5) for shape in layout.leaf_shapes()
+        )
+        self.transfers = nn.ParameterList(
+            nn.Parameter(torch.randn(shape) * (shape[0] * shape[1]) ** -0.5)
+            for shape in layout.transfer_shapes()
+        )
+        self._nodes = layout.tree.internal_nodes()
+        order = layout.tree.leaf_order()
+        self._leaf_order = order
+        self._to_mode_order = [order.index(mode) for mode in range(len(order))]
+
+    def _frame(self, child: Child) -> torch.Tensor:
+        """Node frame ``[rows, cols, rank]``, the left child's modes slowest."""
+        if child.kind == "leaf":
+            return self.leaves[child.index]
+        left, right = (self._frame(c) for c in self._nodes[child.index])
+        combined = torch.einsum("ija,klb,abp->ikjlp", left, right, self.transfers[child.index])
+        return combined.reshape(left.shape[0] * right.shape[0], left.shape[1] * right.shape[1], -1)
+
+    def dense(self) -> torch.Tensor:
+        """The ``[rows, cols]`` matrix of semantics section 2."""
+        layout = self.spec.ht
+        num_modes = len(self._leaf_order)
+        root = self._frame(Child("node", 0))[:, :, 0]
+        tensor = root.reshape(
+            [layout.row_modes[k] for k in self._leaf_order] + [layout.col_modes[k] for k in self._leaf_order]
+        )
+        tensor = tensor.permute(self._to_mode_order + [num_modes + axis for axis in self._to_mode_order])
+        return tensor.reshape(self.spec.rows, self.spec.cols)
+
+    def description(self) -> dict[str, Any]:
+        layout = self.spec.ht
+        return {
+            "format": "ht",
+            "row_modes": list(layout.row_modes),
+            "col_modes": list(layout.col_modes),
+            "tree": format_tree(layout.tree),
+            "leaf_ranks": list(layout.leaf_ranks),
+            "node_ranks": list(layout.node_ranks),
+        }
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The ``.npz`` arrays of this weight (float32)."""
+        arrays = {f"{self.spec.name}.leaf{k}": leaf for k, leaf in enumerate(self.leaves)}
+        arrays.update({f"{self.spec.name}.transfer{i}": b for i, b in enumerate(self.transfers)})
+        return {key: _to_numpy(value) for key, value in arrays.items()}
+
+
+class DenseMatrix(nn.Module):
+    """A plain ``[rows, cols]`` weight, initialised with variance ``1/cols``."""
+
+    def __init__(self, spec: WeightSpec) -> None:
+        super().__init__()
+        self.spec = spec
+        self.weight = nn.Parameter(torch.randn(spec.rows, spec.cols) * spec.cols**-0.5)
+
+    def dense(self) -> torch.Tensor:
+        return self.weight
+
+    def description(self) -> dict[str, Any]:
+        return {"format": "dense"}
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {self.spec.name: _to_numpy(self.weight)}
+
+
+def _matrix(name: str, rows: int, cols: int, layout: Mapping[str, Any] | None) -> nn.Module:
+    spec = parse_weight(name, dict(layout) if layout is not None else {"format": "dense"}, rows, cols)
+    return HTMatrix(spec) if spec.ht is not None else DenseMatrix(spec)
+
+
+def _to_numpy(tensor: torch.Tensor) -> np.ndarray:
+    return tensor.detach().to("cpu", torch.float32).numpy().copy()
+
+
+def _uniform_bias(size: int, hidden: int) -> nn.Parameter:
+    bound = 1.0 / math.sqrt(hidden)
+    return nn.Parameter(torch.empty(size).uniform_(-bound, bound))
+
+
+class HTLinear(nn.Module):
+    """``Y = X·Wᵀ + b`` with ``W`` an HT matrix (or dense, given ``layout=None``)."""
+
+    def __init__(self, in_features: int, out_features: int, layout: Mapping[str, Any] | None,
+                 bias: bool = True) -> None:
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        self.W = _matrix("W", out_features, in_features, layout)
+        self.b = _uniform_bias(out_features, in_features) if bias else None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return nn.functional.linear(x, self.W.dense(), self.b)
+
+    def description(self, batch: int | None = None) -> dict[str, Any]:
+        return {"kind": "linear", "in_features": self.in_features, "out_features": self.out_features,
+                "bias": self.b is not None, "batch": batch, "weights": {"W": self.W.description()}}
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        arrays = self.W.arrays()
+        if self.b is not None:
+            arrays["b"] = _to_numpy(self.b)
+        return arrays
+
+
+def _hard_sigmoid(z: torch.Tensor) -> torch.Tensor:
+    return torch.clamp(0.2 * z + 0.5, 0.0, 1.0)
+
+
+class HTLSTM(nn.Module):
+    """One-layer, one-direction LSTM (semantics sections 4-5) with HT weights.
+
+    ``form="stacked"``: ``w_ih`` lays out ``W_ih`` [4H x I], ``w_hh`` ``W_hh``;
+    ``form="per_gate"``: ``w_ih`` lays out each gate's [H x I] matrix;
+    ``form="fused"``: ``w`` lays out ``[W_ih | W_hh]`` [4H x (I+H)].
+    A layout of ``None`` makes that weight dense (see :func:`ht_layout`).
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, *, form: str = "stacked",
+                 w_ih: Mapping[str, Any] | None = None, w_hh: Mapping[str, Any] | None = None,
+                 w: Mapping[str, Any] | None = None, bias: bool = True,
+                 gate_activation: str = "sigmoid") -> None:
+        super().__init__()
+        if form not in LSTM_FORMS:
+            raise ValueError(f"form: expected one of {', '.join(LSTM_FORMS)}, got {form!r}")
+        if gate_activation not in GATE_ACTIVATIONS:
+            raise ValueError(
+                f"gate_activation: expected one of {', '.join(GATE_ACTIVATIONS)}, got {gate_activation!r}")
+        unused = {"w": w} if form != "fused" else {"w_ih": w_ih, "w_hh": w_hh}
+        for name, value in unused.items():
+            if value is not None:
+                raise ValueError(f"{name}: not a weight of the {form} form")
+        self.input_size, self.hidden_size = input_size, hidden_size
+        self.form, self.gate_activation = form, gate_activation
+        gates = 4 * hidden_size
+        if form == "stacked":
+            weights = {"W_ih": _matrix("W_ih", gates, input_size, w_ih)}
+        elif form == "per_gate":
+            weights = {f"W_ih_{g}": _matrix(f"W_ih_{g}", hidden_size, input_size, w_ih) for g in GATES}
+        else:
+            weights = {"W": _matrix("W", gates, input_size + hidden_size, w)}
+        if form != "fused":
+            weights["W_hh"] = _matrix("W_hh", gates, hidden_size, w_hh)
+        self.weights = nn.ModuleDict(weights)
+        self.b_ih = _uniform_bias(gates, hidden_size) if bias else None
+        self.b_hh = _uniform_bias(gates, hidden_size) if bias else None
+
+    def input_and_recurrent(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The dense ``W_ih`` [4H x I] and ``W_hh`` [4H x H] of any form."""
+        if self.form == "fused":
+            fused = self.weights["W"].dense()
+            return fused[:, :self.input_size], fused[:, self.input_size:]
+        if self.form == "per_gate":
+            w_ih = torch.cat([self.weights[f"W_ih_{g}"].dense() for g in GATES])
+        else:
+            w_ih = self.weights["W_ih"].dense()
+        return w_ih, self.weights["W_hh"].dense()
+
+    def forward(self, x: torch.Tensor, hx: tuple[torch.Tensor, torch.Tensor] | None = None
+                ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        if x.dim() != 3 or x.shape[2] != self.input_size:
+            raise ValueError(f"x has shape {list(x.shape)}, expected [T, B, {self.input_size}]")
+        batch = x.shape[1]
+        if hx is None:
+            zeros = x.new_zeros(batch, self.hidden_size)
+            hx = (zeros, zeros)
+        h, c = hx
+        w_ih, w_hh = self.input_and_recurrent()
+        projected = x @ w_ih.t()  # all time steps at once
+        if self.b_ih is not None:
+            projected = projected + self.b_ih + self.b_hh
+        gate = torch.sigmoid if self.gate_activation == "sigmoid" else _hard_sigmoid
+        outputs = []
+        for step in range(x.shape[0]):
+            z_i, z_f, z_g, z_o = (projected[step] + h @ w_hh.t()).chunk(4, dim=-1)
+            c = gate(z_f) * c + gate(z_i) * torch.tanh(z_g)
+            h = gate(z_o) * torch.tanh(c)
+            outputs.append(h)
+        output = torch.stack(outputs) if outputs else x.new_zeros(0, batch, self.hidden_size)
+        return output, (h, c)
+
+    def description(self, seq_len: int | None = None, batch: int | None = None) -> dict[str, Any]:
+        return {"kind": "lstm", "input_size": self.input_size, "hidden_size": self.hidden_size,
+                "form": self.form, "gate_activation": self.gate_activation,
+                "bias": self.b_ih is not None, "batch": batch, "seq_len": seq_len,
+                "weights": {name: matrix.description() for name, matrix in self.weights.items()}}
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        arrays: dict[str, np.ndarray] = {}
+        for matrix in self.weights.values():
+            arrays.update(matrix.arrays())
+        if self.b_ih is not None:
+            arrays["b_ih"], arrays["b_hh"] = _to_numpy(self.b_ih), _to_numpy(self.b_hh)
+        return arrays
+
+
+def from_description(desc: Mapping[str, Any]) -> HTLinear | HTLSTM:
+    """A freshly initialised module for a (validated) JSON model description."""
+    model = parse_model(desc)
+    weights = desc["weights"]
+
+    def layout(name: str) -> Mapping[str, Any] | None:
+        return weights[name] if weights[name]["format"] == "ht" else None
+
+    if model.kind == "linear":
+        return HTLinear(model.input_size, model.output_size, layout("W"), bias=bool(model.biases))
+    layouts: dict[str, Any] = {}
+    if model.form == "fused":
+        layouts["w"] = layout("W")
+    else:
+        names = [f"W_ih_{g}" for g in GATES] if model.form == "per_gate" else ["W_ih"]
+        gate_layouts = [weights[name] for name in names]
+        if any(other != gate_layouts[0] for other in gate_layouts[1:]):
+            raise ValueError("per_gate weights: HTLSTM gives every gate the same layout")
+        layouts["w_ih"], layouts["w_hh"] = layout(names[0]), layout("W_hh")
+    return HTLSTM(model.input_size, model.output_size, form=model.form, bias=bool(model.biases),
+                  gate_activation=model.gate_activation, **layouts)
+
+
+def save(module: HTLinear | HTLSTM, path: str) -> None:
+    """Write the module's description and parameters to ``path`` (``torch.save``)."""
+    torch.save({"format": CHECKPOINT_FORMAT, "description": module.description(),
+                "state": module.state_dict()}, path)
+
+
+def load(path: str) -> HTLinear | HTLSTM:
+    """The module :func:`save` wrote to ``path``."""
+    checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+    if not isinstance(checkpoint, dict) or checkpoint.get("format") != CHECKPOINT_FORMAT:
+        raise ValueError(f"{path}: not an ht_mlir.nn checkpoint (written by ht_mlir.nn.save)")
+    module = from_description(checkpoint["description"])
+    module.load_state_dict(checkpoint["state"])
+    return module

@@ -1,0 +1,174 @@
+"""PyTorch -> ``ht`` dialect MLIR: ``HTLSTM``, ``HTLinear``, ``torch.nn.LSTM``, ``torch.nn.Linear``.
+
+Usage::
+
+    PYTHONPATH=python python3 -m ht_mlir.torch_export CHECKPOINT -o model.mlir \\
+        [--seq-len T] [--batch B] [--json model.json --npz weights.npz]
+
+``CHECKPOINT`` is a file written by ``ht_mlir.nn.save`` or the ``state_dict()`` of a
+one-layer, one-direction ``nn.LSTM`` or of an ``nn.Linear``, saved with ``torch.save``.
+Dense PyTorch weights stay dense in the MLIR; ``ht-compress`` turns them into HT.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+from . import cli, nn as ht_nn
+from .export import write_mlir
+from .files import atomic_output
+
+_LSTM_KEYS = {"weight_ih_l0", "weight_hh_l0"}
+_LSTM_BIAS_KEYS = {"bias_ih_l0", "bias_hh_l0"}
+
+
+def _numpy(tensor: torch.Tensor) -> np.ndarray:
+    return tensor.detach().to("cpu", torch.float32).numpy().copy()
+
+
+def _check_torch_lstm(module: nn.LSTM) -> None:
+    unsupported = {
+        "num_layers": (module.num_layers, 1),
+        "bidirectional": (module.bidirectional, False),
+        "proj_size": (module.proj_size, 0),
+        "batch_first": (module.batch_first, False),
+    }
+    for name, (value, expected) in unsupported.items():
+        if value != expected:
+            raise ValueError(
+                f"nn.LSTM with {name}={value}: the compiler takes one-layer, one-direction, "
+                f"time-major LSTMs without projections ({name}={expected})"
+            )
+
+
+def _lstm_from_state(state: Mapping[str, torch.Tensor]) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    w_ih, w_hh = state["weight_ih_l0"], state["weight_hh_l0"]
+    hidden = w_hh.shape[1]
+    if w_ih.dim() != 2 or w_hh.shape[0] != 4 * hidden or w_ih.shape[0] != 4 * hidden:
+        raise ValueError(
+            f"weight_ih_l0 {list(w_ih.shape)} and weight_hh_l0 {list(w_hh.shape)} are not "
+            f"an LSTM's [4H, I] and [4H, H]"
+        )
+    bias = "bias_ih_l0" in state
+    desc = {"kind": "lstm", "input_size": w_ih.shape[1], "hidden_size": hidden, "form": "stacked",
+            "bias": bias, "weights": {"W_ih": {"format": "dense"}, "W_hh": {"format": "dense"}}}
+    arrays = {"W_ih": _numpy(w_ih), "W_hh": _numpy(w_hh)}
+    if bias:
+        arrays["b_ih"], arrays["b_hh"] = _numpy(state["bias_ih_l0"]), _numpy(state["bias_hh_l0"])
+    return desc, arrays
+
+
+def _linear_from_state(state: Mapping[str, torch.Tensor]) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    weight = state["weight"]
+    if weight.dim() != 2:
+        raise ValueError(f"weight has shape {list(weight.shape)}, expected [out_features, in_features]")
+    desc = {"kind": "linear", "in_features": weight.shape[1], "out_features": weight.shape[0],
+            "bias": "bias" in state, "weights": {"W": {"format": "dense"}}}
+    arrays = {"W": _numpy(weight)}
+    if "bias" in state:
+        arrays["b"] = _numpy(state["bias"])
+    return desc, arrays
+
+
+def _from_state_dict(state: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    keys = set(state)
+    if _LSTM_KEYS <= keys and keys <= _LSTM_KEYS | _LSTM_BIAS_KEYS:
+        return _lstm_from_state(state)
+    if keys in ({"weight"}, {"weight", "bias"}):
+        return _linear_from_state(state)
+    if any(key.endswith(("_l1", "_reverse")) or key.startswith("weight_hr") for key in keys):
+        raise ValueError(
+            "the state_dict has more than one layer, a reverse direction or a projection; "
+            "the compiler takes one-layer, one-direction LSTMs without projections"
+        )
+    raise ValueError(
+        f"unrecognised state_dict keys {sorted(keys)}: expected those of an nn.LSTM "
+        f"(weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0) or an nn.Linear (weight, bias)"
+    )
+
+
+def describe(module: nn.Module, seq_len: int | None = None, batch: int | None = None
+             ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """The JSON model description and the float32 ``.npz`` arrays of ``module``."""
+    if isinstance(module, ht_nn.HTLSTM):
+        return module.description(seq_len=seq_len, batch=batch), module.arrays()
+    if isinstance(module, ht_nn.HTLinear):
+        _no_seq_len(seq_len)
+        return module.description(batch=batch), module.arrays()
+    if isinstance(module, nn.LSTM):
+        _check_torch_lstm(module)
+        desc, arrays = _lstm_from_state(module.state_dict())
+        return {**desc, "seq_len": seq_len, "batch": batch}, arrays
+    if isinstance(module, nn.Linear):
+        _no_seq_len(seq_len)
+        desc, arrays = _linear_from_state(module.state_dict())
+        return {**desc, "batch": batch}, arrays
+    raise ValueError(
+        f"cannot export a {type(module).__name__}: expected ht_mlir.nn.HTLSTM, ht_mlir.nn.HTLinear, "
+        f"torch.nn.LSTM or torch.nn.Linear"
+    )
+
+
+def _no_seq_len(seq_len: int | None) -> None:
+    if seq_len is not None:
+        raise ValueError("seq_len: a linear layer has no sequence length")
+
+
+def export(module: nn.Module, path: str | os.PathLike[str], *, seq_len: int | None = None,
+           batch: int | None = None) -> None:
+    """Write ``module`` as an ``ht``-dialect MLIR module with ``@forward`` to ``path``.
+
+    ``seq_len`` and ``batch`` fix those sizes; ``None`` leaves them dynamic.
+    """
+    desc, arrays = describe(module, seq_len, batch)
+    write_mlir(desc, arrays, path)
+
+
+def load_checkpoint(path: str, seq_len: int | None = None, batch: int | None = None
+                    ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """Description and arrays of a checkpoint file (see the module docstring)."""
+    try:
+        checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+    except OSError:
+        raise
+    except Exception as error:  # torch.load raises RuntimeError, UnpicklingError, EOFError, ...
+        raise ValueError(f"{path}: not a readable torch.save file of tensors: {error}") from None
+    if isinstance(checkpoint, dict) and checkpoint.get("format") == ht_nn.CHECKPOINT_FORMAT:
+        return describe(ht_nn.load(path), seq_len, batch)
+    if not isinstance(checkpoint, Mapping) or not all(isinstance(v, torch.Tensor) for v in checkpoint.values()):
+        raise ValueError(f"{path}: expected an ht_mlir.nn.save checkpoint or a state_dict of tensors")
+    desc, arrays = _from_state_dict(checkpoint)
+    if desc["kind"] == "linear":
+        _no_seq_len(seq_len)
+        return {**desc, "batch": batch}, arrays
+    return {**desc, "seq_len": seq_len, "batch": batch}, arrays
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = cli.ArgumentParser(prog="python3 -m ht_mlir.torch_export", description=__doc__.split("\n")[0])
+    parser.add_argument("checkpoint", help="ht_mlir.nn.save file, or an nn.LSTM / nn.Linear state_dict")
+    parser.add_argument("-o", "--output", required=True, help="MLIR file to write")
+    parser.add_argument("--seq-len", type=int, help="static sequence length (default: dynamic)")
+    parser.add_argument("--batch", type=int, help="static batch size (default: dynamic)")
+    parser.add_argument("--json", help="also write the model description here")
+    parser.add_argument("--npz", help="also write the weights here (float32 .npz)")
+    args = parser.parse_args(argv)
+    desc, arrays = load_checkpoint(args.checkpoint, args.seq_len, args.batch)
+    write_mlir(desc, arrays, args.output)
+    if args.json:
+        with atomic_output(args.json) as file:
+            json.dump(desc, file, indent=1)
+            file.write("\n")
+    if args.npz:
+        with atomic_output(args.npz, "wb") as file:
+            np.savez(file, **arrays)
+
+
+if __name__ == "__main__":
+    raise SystemExit(cli.run(main))

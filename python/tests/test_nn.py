@@ -1,0 +1,222 @@
+"""The PyTorch modules and exporter against the float64 reference (skipped without torch)."""
+
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+
+try:
+    import torch
+except ImportError:  # the README's set-up installs python3-torch
+    torch = None
+
+from ht_mlir import reference
+from ht_mlir.reference_run import run_reference
+
+PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+if torch is not None:
+    from ht_mlir import nn as htnn
+    from ht_mlir import torch_export
+
+
+def max_error(got, want):
+    return float(np.max(np.abs(np.asarray(got, dtype=np.float64) - want))) if np.size(want) else 0.0
+
+
+@unittest.skipIf(torch is None, "python3-torch is not installed")
+class HTMatrixTest(unittest.TestCase):
+    def test_dense_matches_reference_on_every_tree_shape(self):
+        torch.manual_seed(0)
+        layouts = [
+            htnn.ht_layout([2, 1], [1, 2], 1, tree="(0,1)"),
+            htnn.ht_layout([2, 3, 2], [3, 1, 2], 2, tree="(2,(0,1))"),
+            htnn.ht_layout([2, 2, 2, 2], [1, 3, 2, 2], 3, tree="((3,1),(0,2))"),
+            htnn.ht_layout([2, 1, 2, 3, 1], [2, 2, 1, 1, 3], leaf_ranks=[2, 1, 2, 3, 1],
+                           node_ranks=[1, 2, 3, 2], tree="(((0,1),2),(3,4))"),
+        ]
+        for layout in layouts:
+            with self.subTest(tree=layout["tree"]):
+                rows, cols = int(np.prod(layout["row_modes"])), int(np.prod(layout["col_modes"]))
+                matrix = htnn.HTLinear(cols, rows, layout).double().W
+                want = reference.ht_to_dense(
+                    layout["row_modes"], layout["col_modes"], layout["tree"],
+                    [leaf.detach().numpy() for leaf in matrix.leaves],
+                    [b.detach().numpy() for b in matrix.transfers])
+                self.assertLess(max_error(matrix.dense().detach().numpy(), want), 1e-14)
+
+    def test_semantics_worked_example(self):
+        linear = htnn.HTLinear(2, 2, htnn.ht_layout([2, 1], [1, 2], 1, tree="(0,1)"), bias=False)
+        with torch.no_grad():
+            linear.W.leaves[0].copy_(torch.tensor([[[1.0]], [[2.0]]]))
+            linear.W.leaves[1].copy_(torch.tensor([[[3.0], [4.0]]]))
+            linear.W.transfers[0].fill_(5.0)
+        self.assertEqual(linear.W.dense().tolist(), [[15.0, 20.0], [30.0, 40.0]])
+
+    def test_bad_layouts_name_the_field(self):
+        cases = [
+            (lambda: htnn.HTLinear(12, 6, htnn.ht_layout([2, 2], [3, 4], 2)),
+             "weights.W.row_modes: product is 4, expected 6 (rows)"),
+            (lambda: htnn.HTLinear(12, 6, htnn.ht_layout([2, 3], [3, 4], 2, tree="((0,1),2)")),
+             "weights.W.tree"),
+            (lambda: htnn.ht_layout([2, 3], [3, 4]), "give either rank or both leaf_ranks and node_ranks"),
+            (lambda: htnn.HTLSTM(4, 2, form="diagonal"), "form: expected one of stacked, per_gate, fused"),
+            (lambda: htnn.HTLSTM(4, 2, form="fused", w_ih=htnn.ht_layout([2, 4], [2, 2], 1)),
+             "w_ih: not a weight of the fused form"),
+            (lambda: htnn.HTLSTM(4, 2, gate_activation="relu"), "gate_activation: expected one of"),
+        ]
+        for make, message in cases:
+            with self.subTest(message=message), self.assertRaises(ValueError) as caught:
+                make()
+            self.assertIn(message, str(caught.exception))
+
+
+def lstm_configurations():
+    """(name, module) for every form, dense and HT recurrent weights, both activations."""
+    w_ih_stacked = htnn.ht_layout([4, 2, 1], [3, 2, 2], 2, tree="((0,1),2)")
+    w_hh = htnn.ht_layout([4, 2], [1, 2], 2)
+    w_ih_gate = htnn.ht_layout([2, 1], [6, 2], 3)
+    w_fused = htnn.ht_layout([2, 4], [7, 2], 3, tree="(1,0)")
+    yield "stacked", htnn.HTLSTM(12, 2, form="stacked", w_ih=w_ih_stacked)
+    yield "stacked-ht-w_hh", htnn.HTLSTM(12, 2, form="stacked", w_ih=w_ih_stacked, w_hh=w_hh)
+    yield "per_gate-hard", htnn.HTLSTM(12, 2, form="per_gate", w_ih=w_ih_gate, gate_activation="hard_sigmoid")
+    yield "fused-no-bias", htnn.HTLSTM(12, 2, form="fused", w=w_fused, bias=False)
+    yield "dense", htnn.HTLSTM(12, 2)
+
+
+@unittest.skipIf(torch is None, "python3-torch is not installed")
+class HTLSTMTest(unittest.TestCase):
+    def test_forward_matches_float64_reference_of_its_export(self):
+        torch.manual_seed(1)
+        for name, module in lstm_configurations():
+            with self.subTest(name=name):
+                # float32 numbers, like the weights: the reference rounds to float32
+                x, h0, c0 = (torch.randn(*shape).double() for shape in ((5, 3, 12), (3, 2), (3, 2)))
+                desc, arrays = torch_export.describe(module)
+                want = run_reference(desc, arrays, [x.numpy(), h0.numpy(), c0.numpy()])
+                output, (h_n, c_n) = module.double()(x, (h0, c0))
+                for got, expected in zip((output, h_n, c_n), want):
+                    self.assertLess(max_error(got.detach().numpy(), expected), 1e-12)
+
+    def test_dense_htlstm_is_torch_lstm(self):
+        torch.manual_seed(2)
+        lstm = torch.nn.LSTM(5, 3).double()
+        module = htnn.HTLSTM(5, 3).double()
+        with torch.no_grad():
+            module.weights["W_ih"].weight.copy_(lstm.weight_ih_l0)
+            module.weights["W_hh"].weight.copy_(lstm.weight_hh_l0)
+            module.b_ih.copy_(lstm.bias_ih_l0)
+            module.b_hh.copy_(lstm.bias_hh_l0)
+        x = torch.randn(4, 2, 5, dtype=torch.float64)
+        want, (h_want, c_want) = lstm(x)
+        got, (h_got, c_got) = module(x)
+        self.assertLess(float((got - want).abs().max()), 1e-14)
+        self.assertLess(float((h_got - h_want[0]).abs().max()), 1e-14)
+        self.assertLess(float((c_got - c_want[0]).abs().max()), 1e-14)
+
+    def test_training_reduces_the_loss(self):
+        torch.manual_seed(3)
+        module = htnn.HTLSTM(12, 2, w_ih=htnn.ht_layout([4, 2], [4, 3], 2))
+        x, target = torch.randn(6, 8, 12), torch.randn(8, 2) * 0.5
+        optimizer = torch.optim.Adam(module.parameters(), lr=0.05)
+        losses = []
+        for _ in range(30):
+            optimizer.zero_grad()
+            loss = torch.nn.functional.mse_loss(module(x)[1][0], target)
+            loss.backward()
+            optimizer.step()
+            losses.append(float(loss))
+        self.assertLess(losses[-1], 0.5 * losses[0])
+        self.assertTrue(all(p.grad is not None for p in module.parameters()))
+
+
+@unittest.skipIf(torch is None, "python3-torch is not installed")
+class ExportTest(unittest.TestCase):
+    def setUp(self):
+        self.folder = tempfile.TemporaryDirectory()
+        self.addCleanup(self.folder.cleanup)
+
+    def path(self, name):
+        return os.path.join(self.folder.name, name)
+
+    def test_torch_lstm_and_linear_export_their_weights(self):
+        lstm = torch.nn.LSTM(5, 3)
+        desc, arrays = torch_export.describe(lstm, seq_len=4)
+        self.assertEqual(desc["seq_len"], 4)
+        self.assertEqual(desc["weights"], {"W_ih": {"format": "dense"}, "W_hh": {"format": "dense"}})
+        np.testing.assert_array_equal(arrays["W_ih"], lstm.weight_ih_l0.detach().numpy())
+        np.testing.assert_array_equal(arrays["b_hh"], lstm.bias_hh_l0.detach().numpy())
+        linear = torch.nn.Linear(6, 4, bias=False)
+        desc, arrays = torch_export.describe(linear, batch=2)
+        self.assertEqual((desc["in_features"], desc["out_features"], desc["bias"]), (6, 4, False))
+        self.assertEqual(set(arrays), {"W"})
+
+    def test_unsupported_modules_are_refused(self):
+        cases = [
+            (torch.nn.LSTM(4, 2, num_layers=2), "nn.LSTM with num_layers=2"),
+            (torch.nn.LSTM(4, 2, bidirectional=True), "nn.LSTM with bidirectional=True"),
+            (torch.nn.LSTM(4, 2, batch_first=True), "nn.LSTM with batch_first=True"),
+            (torch.nn.LSTM(4, 3, proj_size=2), "nn.LSTM with proj_size=2"),
+            (torch.nn.GRU(4, 2), "cannot export a GRU"),
+        ]
+        for module, message in cases:
+            with self.subTest(message=message), self.assertRaises(ValueError) as caught:
+                torch_export.export(module, self.path("out.mlir"))
+            self.assertIn(message, str(caught.exception))
+            self.assertFalse(os.path.exists(self.path("out.mlir")))
+
+    def test_save_and_load_keep_the_module(self):
+        torch.manual_seed(4)
+        module = htnn.HTLSTM(12, 2, form="per_gate", w_ih=htnn.ht_layout([2, 1], [6, 2], 3))
+        htnn.save(module, self.path("model.pt"))
+        loaded = htnn.load(self.path("model.pt"))
+        self.assertEqual(loaded.description(), module.description())
+        for (name, a), (_, b) in zip(module.state_dict().items(), loaded.state_dict().items()):
+            self.assertTrue(torch.equal(a, b), name)
+
+    def run_cli(self, *args):
+        env = dict(os.environ, PYTHONPATH=PYTHON_DIR)
+        return subprocess.run([sys.executable, "-m", "ht_mlir.torch_export", *args],
+                              env=env, capture_output=True, text=True, check=False)
+
+    def test_cli_exports_checkpoints_and_state_dicts(self):
+        module = htnn.HTLinear(12, 6, htnn.ht_layout([2, 3], [3, 4], 2))
+        htnn.save(module, self.path("linear.pt"))
+        torch.save(torch.nn.LSTM(5, 3).state_dict(), self.path("lstm.pt"))
+        result = self.run_cli(self.path("linear.pt"), "-o", self.path("linear.mlir"), "--batch", "4")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(self.path("linear.mlir"), encoding="utf-8") as file:
+            self.assertIn("@forward(%x: tensor<4x12xf32>) -> tensor<4x6xf32>", file.read())
+        result = self.run_cli(self.path("lstm.pt"), "-o", self.path("lstm.mlir"), "--seq-len", "7",
+                              "--json", self.path("lstm.json"), "--npz", self.path("lstm.npz"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(self.path("lstm.mlir"), encoding="utf-8") as file:
+            self.assertIn("%x: tensor<7x?x5xf32>", file.read())
+        self.assertTrue(os.path.exists(self.path("lstm.json")) and os.path.exists(self.path("lstm.npz")))
+
+    def test_cli_errors_are_one_line_and_leave_no_output(self):
+        with open(self.path("junk.pt"), "w", encoding="utf-8") as file:
+            file.write("not a checkpoint")
+        torch.save(torch.nn.LSTM(4, 2, num_layers=2).state_dict(), self.path("deep.pt"))
+        torch.save({"conv.weight": torch.zeros(2)}, self.path("conv.pt"))
+        cases = [
+            (self.path("junk.pt"), "not a readable torch.save file of tensors"),
+            (self.path("deep.pt"), "more than one layer"),
+            (self.path("conv.pt"), "unrecognised state_dict keys ['conv.weight']"),
+            (self.path("missing.pt"), "No such file or directory"),
+        ]
+        for checkpoint, message in cases:
+            with self.subTest(message=message):
+                result = self.run_cli(checkpoint, "-o", self.path("out.mlir"))
+                self.assertEqual(result.returncode, 1)
+                self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
+                self.assertIn("error: ", result.stderr)
+                self.assertIn(message, result.stderr)
+                self.assertFalse(os.path.exists(self.path("out.mlir")))
+
+
+if __name__ == "__main__":
+    unittest.main()
