@@ -35,3 +35,13 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PYTHONDONTWRITEBYTECODE", "1")
 llvm_config.with_environment("PYTHONPATH", os.path.join(config.ht_src_root, "python"),
                              append_path=True)
+
+# The PyTorch bridge's tests need python3-torch (scripts/setup.sh installs it);
+# without it they are reported UNSUPPORTED rather than failing.
+import subprocess
+
+if subprocess.run([config.python_executable, "-c", "import torch"],
+                  capture_output=True).returncode == 0:
+    config.available_features.add("torch")
+else:
+    lit_config.note("python3-torch is missing: the PyTorch tests are skipped")

@@ -1,0 +1,219 @@
+"""PyTorch models -> MLIR -> native code, checked against PyTorch's own outputs.
+
+Each case builds a PyTorch module (ht_mlir.nn.HTLSTM in every weight form,
+HTLinear, a dense torch.nn.LSTM), exports it with ht_mlir.torch_export, runs it
+with `ht-run` and through `ht-compile` + the C API (called with ctypes), and
+compares every output with the module's float64 forward pass within semantics.md
+section 6: |got - want| <= 1e-5 * max(1, max|want|). Two more cases go through
+`ht-compress`: a dense LSTM compressed at full rank must reproduce the dense
+outputs, and the error ht-compress reports for a truncated matrix must match a
+float64 recount.
+
+    check_torch.py --bin BUILD/bin --work DIR
+
+Prints one line per case; exits 1 on the first mismatch; says SKIPPED (and exits
+0) when python3-torch is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import os
+import re
+import subprocess
+import sys
+from typing import Callable
+
+import numpy as np
+
+try:
+    import torch
+except ImportError:
+    print("SKIPPED: python3-torch is not installed (scripts/setup.sh installs it)")
+    sys.exit(0)
+
+from ht_mlir import nn as htnn
+from ht_mlir import torch_export
+
+TOLERANCE = 1e-5
+
+
+def compare(name: str, got: np.ndarray, want: np.ndarray) -> float:
+    if got.shape != want.shape:
+        raise AssertionError(f"{name}: shape {got.shape}, expected {want.shape}")
+    scale = max(1.0, float(np.abs(want).max(initial=0.0)))
+    error = float(np.abs(got.astype(np.float64) - want).max(initial=0.0))
+    if error > TOLERANCE * scale:
+        raise AssertionError(f"{name}: max error {error:.3e} exceeds {TOLERANCE * scale:.3e}")
+    return error / scale
+
+
+class Runner:
+    def __init__(self, bin_dir: str, work: str) -> None:
+        self.bin_dir, self.work = bin_dir, work
+
+    def tool(self, name: str, *args: str) -> str:
+        result = subprocess.run([os.path.join(self.bin_dir, name), *args], check=True,
+                                capture_output=True, text=True)
+        return result.stdout
+
+    def ht_run(self, model: str, inputs: list[np.ndarray], tag: str) -> list[np.ndarray]:
+        out_dir = os.path.join(self.work, f"{tag}-out")
+        args = [model, "--output-dir", out_dir]
+        for index, array in enumerate(inputs):
+            path = os.path.join(self.work, f"{tag}-input{index}.npy")
+            np.save(path, array)
+            args += ["--input", path]
+        self.tool("ht-run", *args)
+        results = []
+        while os.path.exists(path := os.path.join(out_dir, f"result{len(results)}.npy")):
+            results.append(np.load(path))
+        return results
+
+    def c_api(self, model: str, sizes: list[int], inputs: list[np.ndarray],
+              output_shapes: list[tuple[int, ...]], tag: str) -> list[np.ndarray]:
+        """Compiles with ht-compile and calls <tag>_forward(sizes..., inputs..., outputs...)."""
+        library = os.path.join(self.work, f"lib{tag}.so")
+        self.tool("ht-compile", model, "-o", library, "--prefix", tag,
+                  "--header", os.path.join(self.work, f"{tag}.h"))
+        entry = getattr(ctypes.CDLL(library), f"{tag}_forward")
+        outputs = [np.zeros(shape, dtype=np.float32) for shape in output_shapes]
+        arrays = [np.ascontiguousarray(a, dtype=np.float32) for a in inputs] + outputs
+        pointer = ctypes.POINTER(ctypes.c_float)
+        entry.argtypes = [ctypes.c_int64] * len(sizes) + [pointer] * len(arrays)
+        entry.restype = ctypes.c_int
+        status = entry(*sizes, *[a.ctypes.data_as(pointer) for a in arrays])
+        if status != 0:
+            raise AssertionError(f"{tag}_forward returned {status}")
+        return outputs
+
+
+def float32_inputs(*shapes: tuple[int, ...]) -> list[torch.Tensor]:
+    """Random inputs whose values are float32 numbers, held in float64."""
+    return [(torch.randn(*shape) * 0.8).double() for shape in shapes]
+
+
+def check_lstm(runner: Runner, tag: str, module: torch.nn.Module, seq_len: int, batch: int,
+               static: bool = False) -> str:
+    module = module.float()
+    model = os.path.join(runner.work, f"{tag}.mlir")
+    torch_export.export(module, model, seq_len=seq_len if static else None,
+                        batch=batch if static else None)
+    hidden = module.hidden_size
+    x, h0, c0 = float32_inputs((seq_len, batch, module.input_size), (batch, hidden), (batch, hidden))
+    with torch.no_grad():
+        output, (h_n, c_n) = module.double()(x, (h0.unsqueeze(0), c0.unsqueeze(0))
+                                             if isinstance(module, torch.nn.LSTM) else (h0, c0))
+    want = [output.numpy(), h_n.reshape(batch, hidden).numpy(), c_n.reshape(batch, hidden).numpy()]
+    inputs = [t.float().numpy() for t in (x, h0, c0)]
+    worst = max(compare(f"{tag} ht-run result{i}", got, w)
+                for i, (got, w) in enumerate(zip(runner.ht_run(model, inputs, tag), want)))
+    sizes = [] if static else [seq_len, batch]
+    got = runner.c_api(model, sizes, inputs, [w.shape for w in want], tag)
+    worst = max([worst] + [compare(f"{tag} C API result{i}", g, w) for i, (g, w) in enumerate(zip(got, want))])
+    return f"{tag}: ht-run and C API match PyTorch, rel. error {worst:.1e}"
+
+
+def check_linear(runner: Runner, tag: str, module: torch.nn.Module, batch: int) -> str:
+    module = module.float()
+    model = os.path.join(runner.work, f"{tag}.mlir")
+    torch_export.export(module, model)
+    (x,) = float32_inputs((batch, module.in_features))
+    with torch.no_grad():
+        want = module.double()(x).numpy()
+    inputs = [x.float().numpy()]
+    worst = compare(f"{tag} ht-run", runner.ht_run(model, inputs, tag)[0], want)
+    got = runner.c_api(model, [batch], inputs, [want.shape], tag)[0]
+    worst = max(worst, compare(f"{tag} C API", got, want))
+    return f"{tag}: ht-run and C API match PyTorch, rel. error {worst:.1e}"
+
+
+def check_compressed_lstm(runner: Runner) -> str:
+    """A dense nn.LSTM, compressed at full (numerical) rank, gives the dense outputs."""
+    lstm = torch.nn.LSTM(24, 4)
+    dense = os.path.join(runner.work, "dense-lstm.mlir")
+    compressed = os.path.join(runner.work, "compressed-lstm.mlir")
+    torch_export.export(lstm, dense)
+    report = runner.tool("ht-opt", dense, "--ht-compress=weights=all num-modes=3", "-o", compressed)
+    if report.count("ht-compress: ht.lstm") != 2:
+        raise AssertionError(f"expected W_ih and W_hh in the report, got:\n{report}")
+    with open(compressed, encoding="utf-8") as file:
+        if "tensor<16x24xf32>" in file.read():
+            raise AssertionError("W_ih is still dense after ht-compress")
+    x, h0, c0 = float32_inputs((9, 2, 24), (2, 4), (2, 4))
+    with torch.no_grad():
+        output, (h_n, c_n) = lstm.double()(x, (h0.unsqueeze(0), c0.unsqueeze(0)))
+    want = [output.numpy(), h_n[0].numpy(), c_n[0].numpy()]
+    got = runner.ht_run(compressed, [t.float().numpy() for t in (x, h0, c0)], "compressed-lstm")
+    worst = max(compare(f"compressed LSTM result{i}", g, w) for i, (g, w) in enumerate(zip(got, want)))
+    return f"dense nn.LSTM compressed at full rank: matches PyTorch, rel. error {worst:.1e}"
+
+
+def check_reported_error(runner: Runner) -> str:
+    """ht-compress's reported error of a truncated matrix against a float64 recount.
+
+    The compressed linear layer without bias maps the identity to W_htᵀ, so
+    running it on I recovers the stored HT matrix densely."""
+    # Nearly an HT matrix of ranks 2, plus noise: the truncation error is small but real.
+    structured = htnn.HTLinear(48, 32, htnn.ht_layout([4, 2, 2, 2], [3, 4, 2, 2], 2), bias=False)
+    linear = torch.nn.Linear(48, 32, bias=False)
+    with torch.no_grad():
+        linear.weight.copy_(structured.W.dense() + 0.02 * torch.randn(32, 48))
+    dense = os.path.join(runner.work, "dense-linear.mlir")
+    compressed = os.path.join(runner.work, "compressed-linear.mlir")
+    torch_export.export(linear, dense)
+    report = runner.tool("ht-opt", dense, "--ht-compress=max-rank=3 row-modes=4,2,2,2 col-modes=3,4,2,2",
+                         "-o", compressed)
+    match = re.search(r"relative error ([0-9.e+-]+) \(HSVD bound ([0-9.e+-]+)\)", report)
+    if not match:
+        raise AssertionError(f"no error in the report:\n{report}")
+    reported, bound = float(match.group(1)), float(match.group(2))
+    (w_ht_t,) = runner.ht_run(compressed, [np.eye(48, dtype=np.float32)], "compressed-linear")
+    w = linear.weight.detach().double().numpy()
+    recount = np.linalg.norm(w_ht_t.T.astype(np.float64) - w) / np.linalg.norm(w)
+    if abs(recount - reported) > 2e-3 * recount or abs(bound - reported) > 2e-3 * reported:
+        raise AssertionError(f"reported error {reported}, bound {bound}, float64 recount {recount}")
+    return f"ht-compress max-rank=3: reported error {reported:.3e} = float64 recount {recount:.3e}"
+
+
+def cases(runner: Runner) -> list[Callable[[], str]]:
+    layout = htnn.ht_layout
+    w_ih = layout([4, 2, 2], [4, 3, 2], 3, tree="((0,1),2)")  # 4H = 16 rows, I = 24
+    return [
+        lambda: check_lstm(runner, "htlstm_stacked", htnn.HTLSTM(24, 4, w_ih=w_ih), 7, 3),
+        lambda: check_lstm(runner, "htlstm_fdht", htnn.HTLSTM(
+            24, 4, w_ih=w_ih, w_hh=layout([4, 4], [2, 2], 2)), 5, 2, static=True),
+        lambda: check_lstm(runner, "htlstm_per_gate", htnn.HTLSTM(
+            24, 4, form="per_gate", w_ih=layout([2, 2], [6, 4], 2), gate_activation="hard_sigmoid"), 6, 2),
+        lambda: check_lstm(runner, "htlstm_fused", htnn.HTLSTM(
+            24, 4, form="fused", w=layout([4, 4], [7, 4], 4, tree="(1,0)"), bias=False), 4, 3),
+        lambda: check_lstm(runner, "torch_lstm", torch.nn.LSTM(24, 4), 8, 2),
+        lambda: check_linear(runner, "htlinear", htnn.HTLinear(24, 16, layout([2, 2, 4], [3, 4, 2], 2)), 5),
+        lambda: check_compressed_lstm(runner),
+        lambda: check_reported_error(runner),
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bin", required=True, help="folder with ht-run, ht-compile, ht-opt")
+    parser.add_argument("--work", required=True, help="scratch folder")
+    args = parser.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    torch.manual_seed(0)
+    runner = Runner(args.bin, args.work)
+    all_cases = cases(runner)
+    for case in all_cases:
+        try:
+            print(case(), flush=True)
+        except (AssertionError, subprocess.CalledProcessError) as error:
+            detail = getattr(error, "stderr", "") or ""
+            print(f"MISMATCH: {error}\n{detail}", flush=True)
+            return 1
+    print(f"{len(all_cases)} PyTorch cases match")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
