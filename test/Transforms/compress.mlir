@@ -16,7 +16,7 @@
 // CHECK-SAME: !ht.matrix<[2, 2] x [2, 2], tree = (0, 1), leaf_ranks = [1, 1], node_ranks = [1], f32>
 // CHECK: ht.linear %{{.*}}, %[[W]] :
 
-// REPORT: ht-compress: ht.linear in @kronecker: W 4 x 4 -> 9 parameters (1.78x smaller), relative error {{[0-9.]+}}e-0{{[89]}} (HSVD bound 0.000e+00)
+// REPORT: ht-compress: ht.linear in @kronecker: W 4 x 4 -> 9 parameters (compression 1.78x), relative error {{[0-9.]+}}e-0{{[89]}} (HSVD bound 0.000e+00)
 // REPORT-NEXT: modes [2, 2] x [2, 2], tree (0, 1), leaf ranks [1, 1], node ranks [1]
 
 // MODES-LABEL: func.func @kronecker
@@ -41,7 +41,7 @@ func.func @kronecker(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
 // CHECK: ht.lstm stacked %{{.*}} weights(%[[WIH]], %[[WHH]])
 // CHECK: ht.lstm_cell stacked %{{.*}} weights(%[[WIH]], %[[WHH]])
 
-// REPORT: ht-compress: ht.lstm in @lstm: W_ih 4 x 2 -> 16 parameters (0.50x smaller), relative error {{.*}} (HSVD bound 0.000e+00)
+// REPORT: ht-compress: ht.lstm in @lstm: W_ih 4 x 2 -> 16 parameters (compression 0.50x), relative error {{.*}} (HSVD bound 0.000e+00)
 // REPORT-NOT: ht-compress:
 
 // CAPPED-LABEL: func.func @lstm

@@ -274,8 +274,8 @@ private:
       function = func.getSymName().str();
     const HTShape &shape = stored.shape;
     llvm::outs() << llvm::formatv(
-        "ht-compress: {0} in @{1}: {2} {3} x {4} -> {5} parameters ({6:F2}x "
-        "smaller), relative error {7} (HSVD bound {8})\n",
+        "ht-compress: {0} in @{1}: {2} {3} x {4} -> {5} parameters "
+        "(compression {6:F2}x), relative error {7} (HSVD bound {8})\n",
         op->getName(), function, role, rows, cols, parameters,
         double(rows) * double(cols) / double(parameters),
         formatScientific(error), formatScientific(bound));
