@@ -38,11 +38,11 @@ std::vector<double> randomValues(int64_t count, std::mt19937 &rng) {
 }
 
 /// Random HT factors with random tree, mode sizes and ranks.
-HTFactors randomFactors(int64_t numModes, std::mt19937 &rng) {
+HTFactorValues randomFactors(int64_t numModes, std::mt19937 &rng) {
   auto pick = [&](int64_t low, int64_t high) {
     return std::uniform_int_distribution<int64_t>(low, high)(rng);
   };
-  HTFactors factors{
+  HTFactorValues factors{
       HTShape{{}, {}, randomTree(numModes, rng), {}, {}}, {}, {}};
   HTShape &shape = factors.shape;
   for (int64_t mode = 0; mode < numModes; ++mode) {
@@ -93,7 +93,7 @@ std::string errorOf(llvm::Expected<HSVDResult> result) {
 }
 
 TEST(HSVD, WorkedExampleOfTheSemantics) {
-  HTFactors factors{test::makeShape({2, 1}, {1, 2}, "(0, 1)", {1, 1}, {1}),
+  HTFactorValues factors{test::makeShape({2, 1}, {1, 2}, "(0, 1)", {1, 1}, {1}),
                     {{1, 2}, {3, 4}},
                     {{5}}};
   std::vector<double> dense = reconstructDense(factors);
@@ -111,7 +111,7 @@ TEST(HSVD, RecoversExactHTMatricesOnRandomTrees) {
   std::mt19937 rng(7);
   for (int trial = 0; trial < 200; ++trial) {
     int64_t numModes = 2 + trial % 5; // d = 2..6
-    HTFactors original = randomFactors(numModes, rng);
+    HTFactorValues original = randomFactors(numModes, rng);
     std::vector<double> dense = reconstructDense(original);
     HSVDResult result = compress(dense, original.shape, {});
     SCOPED_TRACE("trial " + std::to_string(trial) + ", tree " +
@@ -133,7 +133,7 @@ TEST(HSVD, TruncationErrorEqualsBoundAndHonoursTolerance) {
   std::mt19937 rng(11);
   for (int trial = 0; trial < 100; ++trial) {
     int64_t numModes = 2 + trial % 4;
-    HTFactors shapeSource = randomFactors(numModes, rng);
+    HTFactorValues shapeSource = randomFactors(numModes, rng);
     const HTShape &shape = shapeSource.shape;
     std::vector<double> dense =
         randomValues(shape.getNumRows() * shape.getNumCols(), rng);

@@ -259,7 +259,7 @@ llvm::Error checkArguments(ArrayRef<double> dense, int64_t rows, int64_t cols,
 
 } // namespace
 
-int64_t HTFactors::getNumParameters() const {
+int64_t HTFactorValues::getNumParameters() const {
   int64_t count = 0;
   for (const auto &leaf : leaves)
     count += leaf.size();
@@ -277,13 +277,13 @@ mlir::ht::computeHSVD(ArrayRef<double> dense, int64_t rows, int64_t cols,
     return std::move(error);
 
   int64_t numModes = rowModes.size();
-  HSVDResult result{HTFactors{HTShape{SmallVector<int64_t>(rowModes),
+  HSVDResult result{HTFactorValues{HTShape{SmallVector<int64_t>(rowModes),
                                       SmallVector<int64_t>(colModes), tree,
                                       SmallVector<int64_t>(numModes, 1),
                                       SmallVector<int64_t>(numModes - 1, 1)},
                               std::vector<std::vector<double>>(numModes),
                               std::vector<std::vector<double>>(numModes - 1)}};
-  HTFactors &factors = result.factors;
+  HTFactorValues &factors = result.factors;
   TensorLayout layout(factors.shape);
 
   std::vector<double> tensor(dense.size());
@@ -366,7 +366,7 @@ mlir::ht::computeHSVD(ArrayRef<double> dense, int64_t rows, int64_t cols,
   return result;
 }
 
-std::vector<double> mlir::ht::reconstructDense(const HTFactors &factors) {
+std::vector<double> mlir::ht::reconstructDense(const HTFactorValues &factors) {
   const HTShape &shape = factors.shape;
   // frameOf(node): rows = the node's modes in written order (row-major, each
   // mode's index i_k * n_k + j_k), columns = the node's rank.

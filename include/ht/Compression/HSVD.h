@@ -36,7 +36,7 @@ struct HSVDOptions {
 /// An HT matrix with its numbers, in the layout of the `ht.constant` op:
 /// leaves by mode ([m_k, n_k, r_k] row-major), transfers by internal node in
 /// preorder ([r_left, r_right, r_node] row-major).
-struct HTFactors {
+struct HTFactorValues {
   HTShape shape;
   std::vector<std::vector<double>> leaves;
   std::vector<std::vector<double>> transfers;
@@ -45,7 +45,7 @@ struct HTFactors {
 };
 
 struct HSVDResult {
-  HTFactors factors;
+  HTFactorValues factors;
   /// ||W||_F of the input.
   double norm = 0.0;
   /// sqrt(sum over truncated nodes of the discarded sigma^2) / ||W||_F: the
@@ -68,7 +68,7 @@ llvm::Expected<HSVDResult> computeHSVD(llvm::ArrayRef<double> dense,
                                        const HSVDOptions &options);
 
 /// The dense row-major matrix an HT matrix represents (semantics section 2).
-std::vector<double> reconstructDense(const HTFactors &factors);
+std::vector<double> reconstructDense(const HTFactorValues &factors);
 
 /// Splits `size` into `numModes` factors (each >= 1, product `size`) as evenly
 /// as its prime factorization allows, largest first.

@@ -233,7 +233,7 @@ private:
         shape.leafRanks, shape.nodeRanks, type.getElementType());
     // The stored factors are rounded to the element type; the reported error
     // is that of the rounded factors, as a recount would find it.
-    HTFactors stored{shape, {}, {}};
+    HTFactorValues stored{shape, {}, {}};
     SmallVector<Attribute> leaves, transfers;
     for (auto [mode, leaf] : llvm::enumerate(hsvd->factors.leaves)) {
       DenseElementsAttr attr =
@@ -260,7 +260,7 @@ private:
   }
 
   void printReport(Operation *op, StringRef role, int64_t rows, int64_t cols,
-                   const HTFactors &stored, ArrayRef<double> dense,
+                   const HTFactorValues &stored, ArrayRef<double> dense,
                    double norm, double bound) {
     std::vector<double> approximation = reconstructDense(stored);
     double errorSquared = 0.0;
