@@ -9,8 +9,8 @@
 // CHECK: %[[T:.*]] = tensor.dim %[[X]], %{{.*}} : tensor<?x?x2xf32>
 // CHECK: %[[LOOP:.*]]:3 = scf.for %[[STEP:.*]] = %{{.*}} to %[[T]] step %{{.*}} iter_args(%[[H:.*]] = %[[H0]], %[[C:.*]] = %[[C0]], %[[OUT:.*]] = %{{.*}}) -> (tensor<?x1xf32>, tensor<?x1xf32>, tensor<?x?x1xf32>)
 // CHECK: %[[XT:.*]] = tensor.extract_slice %[[X]][%[[STEP]], 0, 0] [1, %{{.*}}, 2] [1, 1, 1] : tensor<?x?x2xf32> to tensor<?x2xf32>
-// CHECK: %[[ZX:.*]] = linalg.generic {{.*}} ins(%[[XT]], %{{.*}} : tensor<?x2xf32>, tensor<4x2xf32>)
-// CHECK: %[[ZH:.*]] = linalg.generic {{.*}} ins(%[[H]], %{{.*}} : tensor<?x1xf32>, tensor<4x1xf32>)
+// CHECK: %[[ZX:.*]] = linalg.contract {{.*}} ins(%[[XT]], %{{.*}} : tensor<?x2xf32>, tensor<4x2xf32>)
+// CHECK: %[[ZH:.*]] = linalg.contract {{.*}} ins(%[[H]], %{{.*}} : tensor<?x1xf32>, tensor<4x1xf32>)
 // CHECK: %[[Z:.*]] = linalg.generic {{.*}} ins(%[[ZX]], %[[ZH]] :
 // CHECK: %[[CELL:.*]]:2 = linalg.generic {{.*}} outs(%{{.*}}, %{{.*}} : tensor<?x1xf32>, tensor<?x1xf32>)
 // Gates i and f (sigmoid), g (tanh), o (sigmoid), then tanh(c).

@@ -1,7 +1,7 @@
 // RUN: ht-opt %s --convert-ht-to-linalg --split-input-file | FileCheck %s
 
 // ht.constant becomes one arith.constant per factor; ht.linear contracts
-// the input with them pairwise (three linalg.generic for d = 2: two leaves
+// the input with them pairwise (three contractions for d = 2: two leaves
 // and the root transfer) and never builds the 2 x 2 matrix.
 // CHECK-LABEL: func.func @linear
 // CHECK-SAME: (%[[X:.*]]: tensor<?x2xf32>) -> tensor<?x2xf32>
@@ -10,9 +10,9 @@
 // CHECK-DAG: %[[U1:.*]] = arith.constant dense<{{.*}}> : tensor<1x2x1xf32>
 // CHECK-DAG: %[[B:.*]] = arith.constant dense<5.000000e+00> : tensor<1x1x1xf32>
 // CHECK: %[[ROWS:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1, 2]] {{.*}} : tensor<?x2xf32> into tensor<?x1x2xf32>
-// CHECK: %[[T0:.*]] = linalg.generic {{.*}} ins(%[[ROWS]], %[[U0]] : tensor<?x1x2xf32>, tensor<2x1x1xf32>)
-// CHECK: %[[T1:.*]] = linalg.generic {{.*}} ins(%[[T0]], %[[U1]] :
-// CHECK: %[[T2:.*]] = linalg.generic {{.*}} ins(%[[T1]], %[[B]] :
+// CHECK: %[[T0:.*]] = linalg.contract {{.*}} ins(%[[ROWS]], %[[U0]] : tensor<?x1x2xf32>, tensor<2x1x1xf32>)
+// CHECK: %[[T1:.*]] = linalg.contract {{.*}} ins(%[[T0]], %[[U1]] :
+// CHECK: %[[T2:.*]] = {{linalg.contract|linalg.generic}} {{.*}}ins(%[[T1]], %[[B]] :
 // CHECK-NOT: tensor<2x2xf32>
 // CHECK: tensor.collapse_shape %[[T2]]
 // CHECK: return
@@ -54,7 +54,7 @@ func.func @assemble_and_call(%u0: tensor<4x5x2xf32>, %u1: tensor<2x6x3xf32>, %u2
 // contract the left frame with the transfer tensor, then the right frame;
 // then put the modes back in order and collapse to M x N.
 // CHECK-LABEL: func.func @to_dense
-// CHECK-COUNT-4: linalg.generic
+// CHECK-COUNT-4: {{linalg.contract|linalg.generic}} 
 // CHECK: linalg.transpose
 // CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0, 1, 2], [3, 4, 5]] : tensor<4x2x3x5x6x7xf32> into tensor<24x210xf32>
 !w3 = !ht.matrix<[4, 2, 3] x [5, 6, 7], tree = (2, (0, 1)), leaf_ranks = [2, 3, 4], node_ranks = [1, 6], f32>

@@ -27,12 +27,6 @@ Value mlir::ht::emitContraction(OpBuilder &builder, Location loc, Value lhs,
         });
     return AffineMap::get(loops.size(), 0, results, context);
   };
-  SmallVector<utils::IteratorType> iterators = llvm::map_to_vector(
-      loops, [&](int64_t label) {
-        return llvm::is_contained(resultLabels, label)
-                   ? utils::IteratorType::parallel
-                   : utils::IteratorType::reduction;
-      });
   // Each result size comes from whichever operand carries the label.
   SmallVector<OpFoldResult> sizes;
   for (int64_t label : resultLabels) {
@@ -49,12 +43,34 @@ Value mlir::ht::emitContraction(OpBuilder &builder, Location loc, Value lhs,
                                          builder.getZeroAttr(elementType));
   Value empty = tensor::EmptyOp::create(builder, loc, sizes, elementType);
   Value init = linalg::FillOp::create(builder, loc, zero, empty).getResult(0);
+  SmallVector<AffineMap> maps = {mapOf(lhsLabels), mapOf(rhsLabels),
+                                 mapOf(resultLabels)};
+  // A label that is summed but carried by one operand only is not a
+  // contraction dimension in linalg.contract's sense: such (rare) steps stay
+  // generic.
+  bool gemmLike = llvm::all_of(loops, [&](int64_t label) {
+    return llvm::is_contained(resultLabels, label) ||
+           (llvm::is_contained(lhsLabels, label) &&
+            llvm::is_contained(rhsLabels, label));
+  });
+  if (gemmLike) {
+    // linalg.contract: a named contraction (ContractionOpInterface) with the
+    // einsum's maps, so tiling and vectorisation see a GEMM-like op whatever
+    // the label order, without transposes or reshapes around it.
+    return linalg::ContractOp::create(builder, loc, TypeRange{init.getType()},
+                                      ValueRange{lhs, rhs}, ValueRange{init},
+                                      builder.getAffineMapArrayAttr(maps))
+        .getResult(0);
+  }
+  SmallVector<utils::IteratorType> iterators =
+      llvm::map_to_vector(loops, [&](int64_t label) {
+        return llvm::is_contained(resultLabels, label)
+                   ? utils::IteratorType::parallel
+                   : utils::IteratorType::reduction;
+      });
   return linalg::GenericOp::create(
              builder, loc, init.getType(), ValueRange{lhs, rhs},
-             ValueRange{init},
-             SmallVector<AffineMap>{mapOf(lhsLabels), mapOf(rhsLabels),
-                                    mapOf(resultLabels)},
-             iterators,
+             ValueRange{init}, maps, iterators,
              [](OpBuilder &nested, Location nestedLoc, ValueRange args) {
                Value product =
                    arith::MulFOp::create(nested, nestedLoc, args[0], args[1]);
