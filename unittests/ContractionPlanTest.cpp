@@ -221,3 +221,34 @@ TEST(ContractionPlan, UCF11Orders) {
 }
 
 } // namespace
+
+// A stack of k matrices of one shape (ht-fuse-gates) is the same network
+// batched over a label that every factor and the output carry. Without
+// folding, a fixed order costs exactly k times one matrix's; the optimum is
+// at most that (the shared label connects factors the single network cannot
+// pair, so a few more orders are searched), and the exact search still
+// matches brute force on this hyper-edge.
+TEST(ContractionPlan, StackedNetworksCostTheirCountTimesOne) {
+  std::mt19937 rng(23);
+  CostOptions options;
+  options.foldConstants = false;
+  for (int trial = 0; trial < 60; ++trial) {
+    int64_t numModes = 2 + trial % 3;
+    HTShape shape = randomShape(numModes, rng);
+    int64_t rows = 1 + rng() % 16, stacked = 2 + rng() % 3;
+    ContractionNetwork single = buildHTLinearNetwork(shape, rows);
+    ContractionNetwork batched =
+        buildHTLinearNetwork(shape, rows, /*constantWeights=*/true, stacked);
+    double one = findOptimalPlan(single, options).cost;
+    double all = findOptimalPlan(batched, options).cost;
+    SCOPED_TRACE("trial " + std::to_string(trial));
+    EXPECT_LE(all, stacked * one);
+    if (numModes <= 3)
+      EXPECT_DOUBLE_EQ(all, bruteForceOptimalCost(batched, options));
+    for (OrderStrategy strategy :
+         {OrderStrategy::LeftToRight, OrderStrategy::Dense})
+      EXPECT_DOUBLE_EQ(planHTLinear(shape, batched, strategy, options).cost,
+                       stacked *
+                           planHTLinear(shape, single, strategy, options).cost);
+  }
+}

@@ -20,6 +20,13 @@ void mlir::ht::buildHTToLLVMPipeline(OpPassManager &pm,
                                      const HTToLLVMOptions &options) {
   if (options.hoistInputProjection)
     pm.addNestedPass<func::FuncOp>(createHTHoistInputProjection());
+  if (options.fuseGates) {
+    HTFuseGatesOptions fuse;
+    fuse.strategy = options.order;
+    fuse.foldWeights = options.foldWeights;
+    fuse.expectedRows = options.expectedRows;
+    pm.addNestedPass<func::FuncOp>(createHTFuseGates(fuse));
+  }
   HTOrderContractionsOptions order;
   order.strategy = options.order;
   order.foldWeights = options.foldWeights;

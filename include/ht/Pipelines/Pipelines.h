@@ -33,6 +33,12 @@ struct HTToLLVMOptions : public PassPipelineOptions<HTToLLVMOptions> {
       llvm::cl::desc("Compute LSTM input projections for all time steps at "
                      "once (ht-hoist-input-projection)"),
       llvm::cl::init(true)};
+  Option<bool> fuseGates{
+      *this, "fuse-gates",
+      llvm::cl::desc("Compute the four gates' hoisted HT input projections of "
+                     "a per-gate LSTM as one network (ht-fuse-gates; off by "
+                     "default: slower with today's scalar CPU loops)"),
+      llvm::cl::init(false)};
   Option<bool> foldWeights{
       *this, "fold-weights",
       llvm::cl::desc("Evaluate weight-only contractions at compile time"),

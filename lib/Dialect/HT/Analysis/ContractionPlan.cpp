@@ -325,10 +325,17 @@ double mlir::ht::bruteForceOptimalCost(const ContractionNetwork &network,
 
 ContractionNetwork mlir::ht::buildHTLinearNetwork(const HTShape &shape,
                                                   int64_t rows,
-                                                  bool constantWeights) {
+                                                  bool constantWeights,
+                                                  int64_t numStacked) {
   ContractionNetwork network;
   int64_t numModes = shape.getNumModes();
   unsigned rowLabel = network.addLabel(rows);
+  // The stack label, when there is one, comes right after the rows, so
+  // intermediate results are [rows, g, ...] like the output, and leads every
+  // factor's labels (each matrix's factor is one block of the stacked one).
+  SmallVector<unsigned> stack;
+  if (numStacked > 1)
+    stack.push_back(network.addLabel(numStacked));
   SmallVector<unsigned> outLabels, colLabels, leafRanks, nodeRanks;
   for (int64_t mode = 0; mode < numModes; ++mode) {
     outLabels.push_back(network.addLabel(shape.rowModes[mode]));
@@ -337,6 +344,11 @@ ContractionNetwork mlir::ht::buildHTLinearNetwork(const HTShape &shape,
   }
   for (int64_t rank : shape.nodeRanks)
     nodeRanks.push_back(network.addLabel(rank));
+  auto factorLabels = [&](std::initializer_list<unsigned> labels) {
+    SmallVector<unsigned> all(stack);
+    all.append(labels);
+    return all;
+  };
   auto rankLabel = [&](TreeNodeRef node) {
     return node.isLeaf() ? leafRanks[node.index] : nodeRanks[node.index];
   };
@@ -345,13 +357,16 @@ ContractionNetwork mlir::ht::buildHTLinearNetwork(const HTShape &shape,
   llvm::append_range(inputLabels, colLabels);
   network.addTensor(inputLabels, /*constant=*/false, "X");
   for (int64_t mode = 0; mode < numModes; ++mode)
-    network.addTensor({outLabels[mode], colLabels[mode], leafRanks[mode]},
-                      constantWeights, "U" + std::to_string(mode));
+    network.addTensor(
+        factorLabels({outLabels[mode], colLabels[mode], leafRanks[mode]}),
+        constantWeights, "U" + std::to_string(mode));
   for (int64_t node = 0; node + 1 < numModes; ++node)
-    network.addTensor({rankLabel(shape.tree.getLeft(node)),
-                       rankLabel(shape.tree.getRight(node)), nodeRanks[node]},
+    network.addTensor(factorLabels({rankLabel(shape.tree.getLeft(node)),
+                                    rankLabel(shape.tree.getRight(node)),
+                                    nodeRanks[node]}),
                       constantWeights, "B" + std::to_string(node));
   network.outputLabels = {rowLabel};
+  llvm::append_range(network.outputLabels, stack);
   llvm::append_range(network.outputLabels, outLabels);
   return network;
 }

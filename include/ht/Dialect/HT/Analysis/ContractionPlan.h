@@ -114,8 +114,15 @@ double bruteForceOptimalCost(const ContractionNetwork &network,
 /// input `X[r, j_0..j_{d-1}]`, tensors 1..d the leaves `U_k[i_k, j_k, a_k]`,
 /// then the transfers `B_t` in preorder; the output is `[r, i_0..i_{d-1}]`.
 /// `constantWeights` says whether the factors may be folded.
+///
+/// With `numStacked` > 1 the network computes `numStacked` matrices of this
+/// shape at once (the gates of a per-gate LSTM): a label `g` of that size,
+/// numbered right after the rows, is the first dimension of every factor
+/// (`U_k[g, i_k, j_k, a_k]`, `B_t[g, ...]`) and follows the rows in the
+/// output (`[r, g, i_0..]`), so every step is batched over `g`.
 ContractionNetwork buildHTLinearNetwork(const HTShape &shape, int64_t rows,
-                                        bool constantWeights = true);
+                                        bool constantWeights = true,
+                                        int64_t numStacked = 1);
 
 enum class OrderStrategy {
   /// findOptimalPlan.

@@ -132,6 +132,24 @@ defvar HTCostOptions = [
          "Largest folded result, in elements">,
 ];
 
+defvar HTOrderOptions = [
+    Option<"strategy", "strategy", "::mlir::ht::OrderStrategy",
+           /*default=*/"::mlir::ht::OrderStrategy::Optimal",
+           "How to order the contractions",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::ht::OrderStrategy::Optimal, "optimal",
+                        "least cost over all contraction trees"),
+             clEnumValN(::mlir::ht::OrderStrategy::Greedy, "greedy",
+                        "cheapest next step first"),
+             clEnumValN(::mlir::ht::OrderStrategy::LeftToRight, "left-to-right",
+                        "leaf by leaf in tree postorder"),
+             clEnumValN(::mlir::ht::OrderStrategy::Dense, "dense",
+                        "rebuild W, then one GEMM"))}]>,
+    Option<"maxExactTensors", "max-exact-tensors", "unsigned",
+           /*default=*/"18",
+           "Largest network (in tensors) searched exactly">,
+];
+
 def HTOrderContractions
     : Pass<"ht-order-contractions", "::mlir::func::FuncOp"> {
   let summary = "Rewrite each ht.linear into ht.contract steps in a chosen order";
@@ -156,24 +174,39 @@ def HTOrderContractions
     so reconstructing `W` (the `dense` plan) competes with the HT orders, and
     `optimal` picks whichever is cheaper: the dense-or-HT choice per matrix.
   }];
-  let options = !listconcat([
-    Option<"strategy", "strategy", "::mlir::ht::OrderStrategy",
-           /*default=*/"::mlir::ht::OrderStrategy::Optimal",
-           "How to order the contractions",
-           [{::llvm::cl::values(
-             clEnumValN(::mlir::ht::OrderStrategy::Optimal, "optimal",
-                        "least cost over all contraction trees"),
-             clEnumValN(::mlir::ht::OrderStrategy::Greedy, "greedy",
-                        "cheapest next step first"),
-             clEnumValN(::mlir::ht::OrderStrategy::LeftToRight, "left-to-right",
-                        "leaf by leaf in tree postorder"),
-             clEnumValN(::mlir::ht::OrderStrategy::Dense, "dense",
-                        "rebuild W, then one GEMM"))}]>,
-    Option<"maxExactTensors", "max-exact-tensors", "unsigned",
-           /*default=*/"18",
-           "Largest network (in tensors) searched exactly">,
-  ], HTCostOptions);
+  let options = !listconcat(HTOrderOptions, HTCostOptions);
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def HTFuseGates : Pass<"ht-fuse-gates", "::mlir::func::FuncOp"> {
+  let summary = "Compute the gates' HT input projections as one network";
+  let description = [{
+    Finds `ht.linear` ops that share their input, whose constant HT weights
+    have one shape, and whose results are concatenated along the last
+    dimension: the four gates of a per-gate LSTM once
+    `ht-hoist-input-projection` has run (`W_ih[i]`, `W_ih[f]`, `W_ih[g]`,
+    `W_ih[o]`). It stacks each factor of the matrices at compile time
+    (`U_k` becomes `[4, m_k, n_k, r_k]`) and emits one ht.contract network
+    batched over the gate, ordered like `ht-order-contractions` would order
+    one gate: the same multiply-adds as four networks, in a quarter of the
+    steps, and the result is the stacked `[i; f; g; o]` pre-activation
+    directly, without a concatenation. The biases are concatenated and added
+    once.
+
+    Weights that are not constants, differ in shape, or results used
+    elsewhere than the concatenation are left to `ht-order-contractions`.
+
+    The `ht-to-llvm` pipeline runs it only with `fuse-gates=true`: with
+    today's scalar loops, LLVM vectorises each gate's loop nest but not the
+    batched one, and the fused projection is slower (docs/Optimisation.md).
+    (The other half of gate fusion, bias + sigma/tanh + the cell and hidden
+    update of a step in one element-wise kernel, is how
+    `convert-ht-to-linalg` always lowers an LSTM step.)
+  }];
+  let options = !listconcat(HTOrderOptions, HTCostOptions);
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect"];
 }
 
