@@ -27,6 +27,12 @@ void mlir::ht::buildHTToLLVMPipeline(OpPassManager &pm,
     fuse.expectedRows = options.expectedRows;
     pm.addNestedPass<func::FuncOp>(createHTFuseGates(fuse));
   }
+  if (options.chooseWeightFormat) {
+    HTChooseWeightFormatOptions choose;
+    choose.strategy = options.order;
+    choose.expectedRows = options.expectedRows;
+    pm.addNestedPass<func::FuncOp>(createHTChooseWeightFormat(choose));
+  }
   HTOrderContractionsOptions order;
   order.strategy = options.order;
   order.foldWeights = options.foldWeights;

@@ -33,6 +33,11 @@ struct HTToLLVMOptions : public PassPipelineOptions<HTToLLVMOptions> {
       llvm::cl::desc("Compute LSTM input projections for all time steps at "
                      "once (ht-hoist-input-projection)"),
       llvm::cl::init(true)};
+  Option<bool> chooseWeightFormat{
+      *this, "choose-weight-format",
+      llvm::cl::desc("Make an LSTM's HT weight dense at compile time when a "
+                     "dense product is cheaper (ht-choose-weight-format)"),
+      llvm::cl::init(true)};
   Option<bool> fuseGates{
       *this, "fuse-gates",
       llvm::cl::desc("Compute the four gates' hoisted HT input projections of "

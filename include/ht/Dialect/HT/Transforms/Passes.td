@@ -179,6 +179,32 @@ def HTOrderContractions
                            "::mlir::tensor::TensorDialect"];
 }
 
+def HTChooseWeightFormat
+    : Pass<"ht-choose-weight-format", "::mlir::func::FuncOp"> {
+  let summary = "Keep each LSTM weight in HT form or make it dense, whichever is cheaper";
+  let description = [{
+    For every constant HT weight of an `ht.lstm` or `ht.lstm_cell` (the
+    recurrent `W_hh`; `W_ih` or `[W_ih|W_hh]` when not hoisted), compares
+    the cost of one step's product `[B, N] x Wᵀ` in HT form, contracted in
+    the order `convert-ht-to-linalg` will use (`strategy`, nothing folded:
+    the factors meet the activations every step), with a dense GEMM, for
+    `B` rows: the batch, or `expected-rows` where it is dynamic. When dense
+    is cheaper and `W` has at most `fold-size-limit` elements, `W` is
+    reconstructed at compile time (double precision, rounded to the element
+    type) and the op takes the dense constant. Typical of small recurrent
+    matrices at higher ranks.
+
+    `ht.linear` needs no such pass: `ht-order-contractions` weighs the dense
+    reconstruction against every HT order, with folding.
+    With `report`, prints one line per weight with both costs and the choice.
+  }];
+  let options = !listconcat(HTOrderOptions, HTCostOptions, [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Print the costs and the choice for each weight">,
+  ]);
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def HTFuseGates : Pass<"ht-fuse-gates", "::mlir::func::FuncOp"> {
   let summary = "Compute the gates' HT input projections as one network";
   let description = [{
