@@ -16,24 +16,11 @@ using namespace mlir::ht;
 namespace {
 
 using mlir::ht::test::makeShape;
+using mlir::ht::test::randomTree;
 
 HTShape ucf11(int64_t rank) {
   return makeShape({16, 4, 4, 4}, {8, 20, 20, 18}, "((0,1),(2,3))",
                    {rank, rank, rank, rank}, {1, rank, rank});
-}
-
-/// A random full binary tree over a random permutation of `numModes` modes.
-TreeStructure randomTree(int64_t numModes, std::mt19937 &rng) {
-  std::vector<std::string> parts;
-  for (int64_t mode = 0; mode < numModes; ++mode)
-    parts.push_back(std::to_string(mode));
-  std::shuffle(parts.begin(), parts.end(), rng);
-  while (parts.size() > 1) {
-    size_t at = std::uniform_int_distribution<size_t>(0, parts.size() - 2)(rng);
-    parts[at] = "(" + parts[at] + ", " + parts[at + 1] + ")";
-    parts.erase(parts.begin() + at + 1);
-  }
-  return llvm::cantFail(TreeStructure::parse(parts.front()));
 }
 
 HTShape randomShape(int64_t numModes, std::mt19937 &rng) {

@@ -15,19 +15,7 @@ using namespace mlir::ht;
 
 namespace {
 
-/// A random full binary tree over a random permutation of `numModes` modes.
-TreeStructure randomTree(int64_t numModes, std::mt19937 &rng) {
-  std::vector<std::string> parts;
-  for (int64_t mode = 0; mode < numModes; ++mode)
-    parts.push_back(std::to_string(mode));
-  std::shuffle(parts.begin(), parts.end(), rng);
-  while (parts.size() > 1) {
-    size_t at = std::uniform_int_distribution<size_t>(0, parts.size() - 2)(rng);
-    parts[at] = "(" + parts[at] + ", " + parts[at + 1] + ")";
-    parts.erase(parts.begin() + at + 1);
-  }
-  return llvm::cantFail(TreeStructure::parse(parts.front()));
-}
+using mlir::ht::test::randomTree;
 
 std::vector<double> randomValues(int64_t count, std::mt19937 &rng) {
   std::normal_distribution<double> normal;

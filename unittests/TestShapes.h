@@ -5,6 +5,11 @@
 
 #include "ht/Dialect/HT/IR/HTShape.h"
 
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
 namespace mlir::ht::test {
 
 /// An HT shape from its written tree; the tree must parse.
@@ -17,6 +22,20 @@ inline HTShape makeShape(llvm::ArrayRef<int64_t> rows,
                  llvm::cantFail(TreeStructure::parse(tree)),
                  llvm::SmallVector<int64_t>(leafRanks),
                  llvm::SmallVector<int64_t>(nodeRanks)};
+}
+
+/// A random full binary tree over a random permutation of `numModes` modes.
+inline TreeStructure randomTree(int64_t numModes, std::mt19937 &rng) {
+  std::vector<std::string> parts;
+  for (int64_t mode = 0; mode < numModes; ++mode)
+    parts.push_back(std::to_string(mode));
+  std::shuffle(parts.begin(), parts.end(), rng);
+  while (parts.size() > 1) {
+    size_t at = std::uniform_int_distribution<size_t>(0, parts.size() - 2)(rng);
+    parts[at] = "(" + parts[at] + ", " + parts[at + 1] + ")";
+    parts.erase(parts.begin() + at + 1);
+  }
+  return llvm::cantFail(TreeStructure::parse(parts.front()));
 }
 
 } // namespace mlir::ht::test

@@ -16,28 +16,28 @@
 
 using namespace mlir;
 
+/// The options every ordering pass shares, taken from the pipeline's.
+template <typename PassOptions>
+static PassOptions orderingOptions(const ht::HTToLLVMOptions &options) {
+  PassOptions passOptions;
+  passOptions.strategy = options.order;
+  passOptions.foldWeights = options.foldWeights;
+  passOptions.expectedRows = options.expectedRows;
+  return passOptions;
+}
+
 void mlir::ht::buildHTToLLVMPipeline(OpPassManager &pm,
                                      const HTToLLVMOptions &options) {
   if (options.hoistInputProjection)
     pm.addNestedPass<func::FuncOp>(createHTHoistInputProjection());
-  if (options.fuseGates) {
-    HTFuseGatesOptions fuse;
-    fuse.strategy = options.order;
-    fuse.foldWeights = options.foldWeights;
-    fuse.expectedRows = options.expectedRows;
-    pm.addNestedPass<func::FuncOp>(createHTFuseGates(fuse));
-  }
-  if (options.chooseWeightFormat) {
-    HTChooseWeightFormatOptions choose;
-    choose.strategy = options.order;
-    choose.expectedRows = options.expectedRows;
-    pm.addNestedPass<func::FuncOp>(createHTChooseWeightFormat(choose));
-  }
-  HTOrderContractionsOptions order;
-  order.strategy = options.order;
-  order.foldWeights = options.foldWeights;
-  order.expectedRows = options.expectedRows;
-  pm.addNestedPass<func::FuncOp>(createHTOrderContractions(order));
+  if (options.fuseGates)
+    pm.addNestedPass<func::FuncOp>(
+        createHTFuseGates(orderingOptions<HTFuseGatesOptions>(options)));
+  if (options.chooseWeightFormat)
+    pm.addNestedPass<func::FuncOp>(createHTChooseWeightFormat(
+        orderingOptions<HTChooseWeightFormatOptions>(options)));
+  pm.addNestedPass<func::FuncOp>(createHTOrderContractions(
+      orderingOptions<HTOrderContractionsOptions>(options)));
   if (options.foldWeights) {
     pm.addPass(createCanonicalizerPass());
     pm.addNestedPass<func::FuncOp>(createHTFoldWeights());

@@ -27,8 +27,8 @@ import numpy as np
 from ht_mlir import export, reference_run
 from ht_mlir.random_model import random_weights
 from ht_mlir.tree import balanced_tree, format_tree, left_deep_tree, right_deep_tree
+from tolerance import compare
 
-TOLERANCE = 1e-5
 
 
 def random_tree(num_modes: int, rng: random.Random) -> str:
@@ -192,16 +192,6 @@ def c_program(config: dict[str, Any], inputs: list[np.ndarray], num_outputs: int
         "}",
         "",
     ])
-
-
-def compare(name: str, got: np.ndarray, want: np.ndarray) -> float:
-    if got.shape != want.shape:
-        raise AssertionError(f"{name}: shape {got.shape}, expected {want.shape}")
-    scale = max(1.0, float(np.abs(want).max(initial=0.0)))
-    error = float(np.abs(got.astype(np.float64) - want).max(initial=0.0))
-    if error > TOLERANCE * scale:
-        raise AssertionError(f"{name}: max error {error:.3e} exceeds {TOLERANCE * scale:.3e}")
-    return error / scale
 
 
 def check(config: dict[str, Any], work: str, bin_dir: str, compile_too: bool,

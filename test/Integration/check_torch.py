@@ -35,18 +35,8 @@ except ImportError:
 
 from ht_mlir import nn as htnn
 from ht_mlir import torch_export
+from tolerance import compare
 
-TOLERANCE = 1e-5
-
-
-def compare(name: str, got: np.ndarray, want: np.ndarray) -> float:
-    if got.shape != want.shape:
-        raise AssertionError(f"{name}: shape {got.shape}, expected {want.shape}")
-    scale = max(1.0, float(np.abs(want).max(initial=0.0)))
-    error = float(np.abs(got.astype(np.float64) - want).max(initial=0.0))
-    if error > TOLERANCE * scale:
-        raise AssertionError(f"{name}: max error {error:.3e} exceeds {TOLERANCE * scale:.3e}")
-    return error / scale
 
 
 class Runner:

@@ -23,20 +23,19 @@ namespace {
 /// The numbers of a constant HT matrix, or nothing if a factor is unreadable.
 std::optional<HTFactorValues> readFactors(ConstantOp constant) {
   HTFactorValues factors{constant.getType().getShape(), {}, {}};
-  for (Attribute leaf : constant.getLeaves()) {
-    std::optional<std::vector<double>> values =
-        readFloatValues(cast<ElementsAttr>(leaf));
-    if (!values)
-      return std::nullopt;
-    factors.leaves.push_back(std::move(*values));
-  }
-  for (Attribute transfer : constant.getTransfers()) {
-    std::optional<std::vector<double>> values =
-        readFloatValues(cast<ElementsAttr>(transfer));
-    if (!values)
-      return std::nullopt;
-    factors.transfers.push_back(std::move(*values));
-  }
+  auto readAll = [](ArrayAttr attrs, std::vector<std::vector<double>> &into) {
+    for (Attribute attr : attrs) {
+      std::optional<std::vector<double>> values =
+          readFloatValues(cast<ElementsAttr>(attr));
+      if (!values)
+        return false;
+      into.push_back(std::move(*values));
+    }
+    return true;
+  };
+  if (!readAll(constant.getLeaves(), factors.leaves) ||
+      !readAll(constant.getTransfers(), factors.transfers))
+    return std::nullopt;
   return factors;
 }
 

@@ -10,6 +10,7 @@
 #include "ht/Dialect/HT/IR/HTOps.h"
 #include "ht/Dialect/HT/Transforms/Passes.h"
 #include "ht/Dialect/HT/Utils/ConstantData.h"
+#include "ShapeFormat.h"
 
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/StringSet.h"
@@ -40,15 +41,6 @@ StringRef selectorOf(StringRef role) {
   if (role == "W_hh")
     return "W_hh";
   return "W";
-}
-
-std::string formatList(ArrayRef<int64_t> values) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << '[';
-  llvm::interleaveComma(values, os);
-  os << ']';
-  return text;
 }
 
 std::string formatScientific(double value) {
@@ -155,14 +147,14 @@ private:
     if (!rowModes.empty() && rowModes.size() != colModes.size())
       return fail(llvm::formatv(
           "row-modes {0} and col-modes {1} have different numbers of modes",
-          formatList(rowModes), formatList(colModes)));
+          formatIntList(rowModes), formatIntList(colModes)));
     if (rowModes.size() == 1)
       return fail("row-modes has 1 mode; an HT matrix needs at least 2");
     for (auto [name, modes] : {std::make_pair("row-modes", &rowModes),
                                std::make_pair("col-modes", &colModes)})
       if (llvm::any_of(*modes, [](int64_t m) { return m < 1; }))
         return fail(llvm::formatv("{0} {1} must all be >= 1", name,
-                                  formatList(*modes)));
+                                  formatIntList(*modes)));
     if (numModes < 2)
       return fail(llvm::formatv("num-modes={0}; expected at least 2",
                                 int64_t(numModes)));
@@ -279,10 +271,7 @@ private:
         op->getName(), function, role, rows, cols, parameters,
         double(rows) * double(cols) / double(parameters),
         formatScientific(error), formatScientific(bound));
-    llvm::outs() << "    modes " << formatList(shape.rowModes) << " x "
-                 << formatList(shape.colModes) << ", tree " << shape.tree.str()
-                 << ", leaf ranks " << formatList(shape.leafRanks)
-                 << ", node ranks " << formatList(shape.nodeRanks) << "\n";
+    llvm::outs() << "    " << describeShape(shape) << "\n";
   }
 
   llvm::StringSet<> selected;

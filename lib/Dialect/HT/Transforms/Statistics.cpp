@@ -3,6 +3,7 @@
 #include "ht/Dialect/HT/Analysis/HTMetrics.h"
 #include "ht/Dialect/HT/IR/HTOps.h"
 #include "ht/Dialect/HT/Transforms/Passes.h"
+#include "ShapeFormat.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -108,16 +109,6 @@ void printRow(raw_ostream &os, StringRef role, StringRef kind,
                       macs ? std::to_string(*macs) : std::string("-"));
 }
 
-template <typename Range>
-std::string joinInts(const Range &values) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << '[';
-  llvm::interleaveComma(values, os);
-  os << ']';
-  return text;
-}
-
 void printWeightTable(raw_ostream &os, Operation *op, StringRef function,
                 ArrayRef<WeightRow> rows) {
   os << op->getName() << " in @" << function << "\n";
@@ -130,10 +121,7 @@ void printWeightTable(raw_ostream &os, Operation *op, StringRef function,
     printRow(os, row.role, row.shape ? "ht" : "dense", shape, row.parameters,
              row.denseParameters, row.denseMacsPerRow);
     if (row.shape)
-      os << "      modes " << joinInts(row.shape->rowModes) << " x "
-         << joinInts(row.shape->colModes) << ", tree " << row.shape->tree.str()
-         << ", leaf ranks " << joinInts(row.shape->leafRanks)
-         << ", node ranks " << joinInts(row.shape->nodeRanks) << "\n";
+      os << "      " << describeShape(*row.shape) << "\n";
     parameters += row.parameters;
     dense += row.denseParameters;
     macs += row.denseMacsPerRow.value_or(0);
