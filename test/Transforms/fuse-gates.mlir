@@ -16,9 +16,10 @@
 // CHECK-DAG: %[[U1:.*]] = arith.constant dense<{{.*}}> : tensor<4x1x2x1xf32>
 // CHECK-DAG: %[[B0:.*]] = arith.constant dense<{{.*}}> : tensor<4x1x1x1xf32>
 // CHECK: %[[X:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2, 3]] {{.*}} : tensor<3x1x2xf32> into tensor<3x1x1x2xf32>
-// CHECK: %[[T0:.*]] = ht.contract %[[U1]] [2, 6, 7, 8], %[[B0]] [2, 5, 8, 9] -> [2, 5, 6, 7]
-// CHECK: %[[T1:.*]] = ht.contract %[[X]] [0, 1, 4, 7], %[[T0]] [2, 5, 6, 7] -> [0, 1, 2, 4, 5, 6]
-// CHECK: %[[T2:.*]] = ht.contract %[[T1]] [0, 1, 2, 4, 5, 6], %[[U0]] [2, 3, 4, 5] -> [0, 1, 2, 3, 6] : {{.*}} -> tensor<3x1x4x2x1xf32>
+// Each step iterates the gate outermost when lowered (`outer [2]`).
+// CHECK: %[[T0:.*]] = ht.contract %[[U1]] [2, 6, 7, 8], %[[B0]] [2, 5, 8, 9] -> [2, 5, 6, 7] outer [2]
+// CHECK: %[[T1:.*]] = ht.contract %[[X]] [0, 1, 4, 7], %[[T0]] [2, 5, 6, 7] -> [0, 1, 2, 4, 5, 6] outer [2]
+// CHECK: %[[T2:.*]] = ht.contract %[[T1]] [0, 1, 2, 4, 5, 6], %[[U0]] [2, 3, 4, 5] -> [0, 1, 2, 3, 6] outer [2] : {{.*}} -> tensor<3x1x4x2x1xf32>
 // CHECK: %[[Z:.*]] = tensor.collapse_shape %[[T2]] {{\[}}[0], [1], [2, 3, 4]] : tensor<3x1x4x2x1xf32> into tensor<3x1x8xf32>
 // CHECK-NOT: tensor.concat
 // CHECK: %[[ZB:.*]] = linalg.generic {{.*}} ins(%[[Z]], %[[B]] :

@@ -41,9 +41,8 @@ struct HTToLLVMOptions : public PassPipelineOptions<HTToLLVMOptions> {
   Option<bool> fuseGates{
       *this, "fuse-gates",
       llvm::cl::desc("Compute the four gates' hoisted HT input projections of "
-                     "a per-gate LSTM as one network (ht-fuse-gates; off by "
-                     "default: slower with today's scalar CPU loops)"),
-      llvm::cl::init(false)};
+                     "a per-gate LSTM as one network (ht-fuse-gates)"),
+      llvm::cl::init(true)};
   Option<bool> foldWeights{
       *this, "fold-weights",
       llvm::cl::desc("Evaluate weight-only contractions at compile time"),

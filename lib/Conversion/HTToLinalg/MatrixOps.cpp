@@ -263,7 +263,8 @@ struct ContractOpLowering : public OpConversionPattern<ContractOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Value result = emitContraction(
         rewriter, op.getLoc(), adaptor.getLhs(), op.getLhsLabels(),
-        adaptor.getRhs(), op.getRhsLabels(), op.getResultLabels());
+        adaptor.getRhs(), op.getRhsLabels(), op.getResultLabels(),
+        op.getOuterLabels().value_or(ArrayRef<int64_t>()));
     if (result.getType() != op.getType())
       result = tensor::CastOp::create(rewriter, op.getLoc(), op.getType(),
                                       result);

@@ -62,3 +62,19 @@ func.func @to_dense(%w: !w3) -> tensor<24x210xf32> {
   %d = ht.to_dense %w : !w3 -> tensor<24x210xf32>
   return %d : tensor<24x210xf32>
 }
+
+// -----
+
+// ht.contract becomes linalg.contract with the einsum's maps; the loops run
+// the lhs's labels, then the rhs's, unless `outer` names labels to run
+// first: here the stack label 5 is d0.
+// CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d2, d3)>
+// CHECK-DAG: #[[S:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d4, d2, d5)>
+// CHECK-DAG: #[[R:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d1, d0, d3, d4, d5)>
+// CHECK-LABEL: func.func @contract_outer
+// CHECK: linalg.contract indexing_maps = [#[[X]], #[[S]], #[[R]]]
+func.func @contract_outer(%x: tensor<?x8x20xf32>, %s: tensor<4x16x8x4xf32>) -> tensor<?x4x20x16x4xf32> {
+  %g = ht.contract %x [0, 1, 2], %s [5, 3, 1, 4] -> [0, 5, 2, 3, 4] outer [5]
+     : tensor<?x8x20xf32>, tensor<4x16x8x4xf32> -> tensor<?x4x20x16x4xf32>
+  return %g : tensor<?x4x20x16x4xf32>
+}

@@ -173,3 +173,95 @@ func.func @linear_dynamic_dense_weight(%x: tensor<4x2xf32>, %w: tensor<?x2xf32>)
   %y = ht.linear %x, %w : tensor<4x2xf32>, tensor<?x2xf32> -> tensor<4x?xf32>
   return
 }
+
+// -----
+
+!tiny = !ht.matrix<[2, 1] x [1, 2], tree = (0, 1), leaf_ranks = [1, 1], node_ranks = [1], f32>
+
+func.func @factors_count(%w: !tiny) {
+  // expected-error @+1 {{'ht.factors' op has 2 results; expected 3 (2 leaves, then 1 transfers)}}
+  %a, %b = ht.factors %w : !tiny -> tensor<2x1x1xf32>, tensor<1x2x1xf32>
+  return
+}
+
+// -----
+
+!tiny = !ht.matrix<[2, 1] x [1, 2], tree = (0, 1), leaf_ranks = [1, 1], node_ranks = [1], f32>
+
+func.func @factors_type(%w: !tiny) {
+  // expected-error @+1 {{'ht.factors' op result #1 has type 'tensor<2x1x1xf32>'; expected 'tensor<1x2x1xf32>'}}
+  %a, %b, %c = ht.factors %w : !tiny -> tensor<2x1x1xf32>, tensor<2x1x1xf32>, tensor<1x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @contract_element_type(%a: tensor<2x3xf32>, %b: tensor<3x4xf64>) {
+  // expected-error @+1 {{'ht.contract' op rhs element type 'f64' differs from lhs's 'f32'}}
+  %c = ht.contract %a [0, 1], %b [1, 2] -> [0, 2] : tensor<2x3xf32>, tensor<3x4xf64> -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @contract_label_count(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) {
+  // expected-error @+1 {{'ht.contract' op lhs has 3 labels; expected one per dimension of 'tensor<2x3xf32>'}}
+  %c = ht.contract %a [0, 1, 5], %b [1, 2] -> [0, 2] : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @contract_negative_label(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) {
+  // expected-error @+1 {{'ht.contract' op rhs label -1 is negative}}
+  %c = ht.contract %a [0, 1], %b [1, -1] -> [0] : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @contract_repeated_label(%a: tensor<3x3xf32>, %b: tensor<3x4xf32>) {
+  // expected-error @+1 {{'ht.contract' op lhs repeats label 1; a label appears once per tensor}}
+  %c = ht.contract %a [1, 1], %b [1, 2] -> [2] : tensor<3x3xf32>, tensor<3x4xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @contract_label_size(%a: tensor<2x3xf32>, %b: tensor<5x4xf32>) {
+  // expected-error @+1 {{'ht.contract' op label 1 has size 5 in rhs but 3 before}}
+  %c = ht.contract %a [0, 1], %b [1, 2] -> [0, 2] : tensor<2x3xf32>, tensor<5x4xf32> -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @contract_unknown_result_label(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) {
+  // expected-error @+1 {{'ht.contract' op result label 7 is in neither operand}}
+  %c = ht.contract %a [0, 1], %b [1, 2] -> [0, 7] : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @contract_result_size(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) {
+  // expected-error @+1 {{'ht.contract' op label 2 has size 5 in result but 4 before}}
+  %c = ht.contract %a [0, 1], %b [1, 2] -> [0, 2] : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @contract_outer_not_in_result(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) {
+  // expected-error @+1 {{'ht.contract' op outer label 1 is not a result label}}
+  %c = ht.contract %a [0, 1], %b [1, 2] -> [0, 2] outer [1] : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @contract_outer_repeated(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) {
+  // expected-error @+1 {{'ht.contract' op outer labels repeat 0}}
+  %c = ht.contract %a [0, 1], %b [1, 2] -> [0, 2] outer [0, 0] : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
+  return
+}

@@ -141,6 +141,18 @@ func.func @f64_linear(%x: tensor<3x2xf64>, %w: !ht.matrix<[2, 1] x [1, 2], tree 
   return %y : tensor<3x2xf64>
 }
 
+// CHECK-LABEL: func.func @contract
+// CHECK: ht.contract %{{.*}} [0, 1, 2], %{{.*}} [3, 1, 4] -> [0, 2, 3, 4] : tensor<?x8x20xf32>, tensor<16x8x4xf32> -> tensor<?x20x16x4xf32>
+// CHECK: ht.contract %{{.*}} [0, 1, 2], %{{.*}} [5, 3, 1, 4] -> [0, 5, 2, 3, 4] outer [5] : tensor<?x8x20xf32>, tensor<4x16x8x4xf32> -> tensor<?x4x20x16x4xf32>
+func.func @contract(%x: tensor<?x8x20xf32>, %u: tensor<16x8x4xf32>, %s: tensor<4x16x8x4xf32>)
+    -> (tensor<?x20x16x4xf32>, tensor<?x4x20x16x4xf32>) {
+  %t = ht.contract %x [0, 1, 2], %u [3, 1, 4] -> [0, 2, 3, 4]
+     : tensor<?x8x20xf32>, tensor<16x8x4xf32> -> tensor<?x20x16x4xf32>
+  %g = ht.contract %x [0, 1, 2], %s [5, 3, 1, 4] -> [0, 5, 2, 3, 4] outer [5]
+     : tensor<?x8x20xf32>, tensor<4x16x8x4xf32> -> tensor<?x4x20x16x4xf32>
+  return %t, %g : tensor<?x20x16x4xf32>, tensor<?x4x20x16x4xf32>
+}
+
 {-#
   dialect_resources: {
     builtin: {

@@ -48,9 +48,16 @@ Value mlir::ht::emitLinearNetwork(RewriterBase &rewriter, Location loc,
                   : ArrayRef<unsigned>(step.resultLabels));
     auto resultType = RankedTensorType::get(
         llvm::map_to_vector(resultLabels, sizeOf), inputType.getElementType());
+    // Where there is a gate label (plan label 1), its loop goes outermost:
+    // each gate then runs a single matrix's loop nest.
+    DenseI64ArrayAttr outer;
+    if (numStacked > 1 && llvm::is_contained(resultLabels, leading))
+      outer = rewriter.getDenseI64ArrayAttr({leading});
     Value result = ContractOp::create(
-        rewriter, loc, resultType, operands[step.lhs], labels[step.lhs],
-        operands[step.rhs], labels[step.rhs], resultLabels);
+        rewriter, loc, resultType, operands[step.lhs],
+        rewriter.getDenseI64ArrayAttr(labels[step.lhs]), operands[step.rhs],
+        rewriter.getDenseI64ArrayAttr(labels[step.rhs]),
+        rewriter.getDenseI64ArrayAttr(resultLabels), outer);
     operands.push_back(result);
     labels.push_back(resultLabels);
   }

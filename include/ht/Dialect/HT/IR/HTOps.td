@@ -123,17 +123,26 @@ def HT_ContractOp : HT_Op<"contract", [Pure]> {
     in the order its search chose; `ht-fold-weights` evaluates those whose
     operands are constants.
 
+    The optional `outer` labels (result labels) are a schedule hint that
+    never changes the value: the lowering iterates them outermost.
+    `ht-fuse-gates` puts the gate label there, so that inside it each gate
+    runs the loop nest a single matrix would.
+
     ```mlir
     %t = ht.contract %x [0, 1, 2], %u0 [3, 1, 4] -> [0, 2, 3, 4]
        : tensor<?x8x20xf32>, tensor<16x8x4xf32> -> tensor<?x20x16x4xf32>
+    %g = ht.contract %x [0, 1, 2], %u [5, 3, 1, 4] -> [0, 5, 2, 3, 4] outer [5]
+       : tensor<?x8x20xf32>, tensor<4x16x8x4xf32> -> tensor<?x4x20x16x4xf32>
     ```
   }];
   let arguments = (ins HT_FloatTensor:$lhs, DenseI64ArrayAttr:$lhs_labels,
                        HT_FloatTensor:$rhs, DenseI64ArrayAttr:$rhs_labels,
-                       DenseI64ArrayAttr:$result_labels);
+                       DenseI64ArrayAttr:$result_labels,
+                       OptionalAttr<DenseI64ArrayAttr>:$outer_labels);
   let results = (outs HT_FloatTensor:$result);
   let assemblyFormat = [{
-    $lhs $lhs_labels `,` $rhs $rhs_labels `->` $result_labels attr-dict `:`
+    $lhs $lhs_labels `,` $rhs $rhs_labels `->` $result_labels
+    (`outer` $outer_labels^)? attr-dict `:`
     type($lhs) `,` type($rhs) `->` type($result)
   }];
   let hasVerifier = 1;

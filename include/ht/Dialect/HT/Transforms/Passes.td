@@ -223,9 +223,9 @@ def HTFuseGates : Pass<"ht-fuse-gates", "::mlir::func::FuncOp"> {
     Weights that are not constants, differ in shape, or results used
     elsewhere than the concatenation are left to `ht-order-contractions`.
 
-    The `ht-to-llvm` pipeline runs it only with `fuse-gates=true`: with
-    today's scalar loops, LLVM vectorises each gate's loop nest but not the
-    batched one, and the fused projection is slower (docs/Optimisation.md).
+    Every step it emits names the gate label `outer`, so the lowering
+    iterates the gates outermost and each gate keeps the loop nest (and the
+    vectorisation) of a single matrix.
     (The other half of gate fusion, bias + sigma/tanh + the cell and hidden
     update of a step in one element-wise kernel, is how
     `convert-ht-to-linalg` always lowers an LSTM step.)

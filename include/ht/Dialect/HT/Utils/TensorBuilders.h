@@ -14,13 +14,15 @@
 
 namespace mlir::ht {
 
-/// One linalg.generic contracting `lhs` and `rhs` whose dimensions carry
-/// `lhsLabels` and `rhsLabels`: the result carries `resultLabels` (in that
-/// order) and every other label is summed over.
+/// One linalg.contract (or linalg.generic) contracting `lhs` and `rhs` whose
+/// dimensions carry `lhsLabels` and `rhsLabels`: the result carries
+/// `resultLabels` (in that order) and every other label is summed over.
+/// Loops run `outerLabels` outermost, then the lhs's labels, then the rhs's.
 Value emitContraction(OpBuilder &builder, Location loc, Value lhs,
                       ArrayRef<int64_t> lhsLabels, Value rhs,
                       ArrayRef<int64_t> rhsLabels,
-                      ArrayRef<int64_t> resultLabels);
+                      ArrayRef<int64_t> resultLabels,
+                      ArrayRef<int64_t> outerLabels = {});
 
 /// `y + bias` for `y : [..., M]`, `bias : [M]`.
 Value emitAddBias(OpBuilder &builder, Location loc, Value y, Value bias);
