@@ -7,7 +7,10 @@ The blocks run in order in one bash session (`set -euo pipefail`, so `cd` and
 `examples` and `scripts` link to REPO's: the commands read as if run from the
 repository root, but what they write lands in DIR. A ```text block right after
 an ```sh block is that block's expected output: each of its lines must appear in
-the block's output, in order; a line `...` stands for any number of lines.
+the block's output, in order; a line `...` stands for any number of lines. Lines
+match when their text is the same and their numbers agree: integers exactly,
+decimals within 2% (or both below 1e-6, rounding noise), since PyTorch's BLAS
+and the CPU may move the last digits of trained weights and errors.
 
 Prints one line per block; exits 1 at the first failing command or missing line.
 """
@@ -21,6 +24,7 @@ import subprocess
 import sys
 
 FENCE = re.compile(r"^```(\w*)\s*$")
+NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 MARKER = "@@ht-tutorial-block"
 
 
@@ -39,13 +43,27 @@ def blocks(markdown: str) -> list[tuple[str, list[str]]]:
     return found
 
 
+def numbers_agree(want: str, got: str) -> bool:
+    if not any(mark in want for mark in ".eE"):
+        return want == got
+    a, b = float(want), float(got)
+    return abs(a - b) <= 0.02 * max(abs(a), abs(b)) or max(abs(a), abs(b)) < 1e-6
+
+
+def lines_match(want: str, got: str) -> bool:
+    """Same text around the numbers, and the numbers agree (see the module docstring)."""
+    if NUMBER.split(want.rstrip()) != NUMBER.split(got.rstrip()):
+        return False
+    return all(numbers_agree(a, b) for a, b in zip(NUMBER.findall(want), NUMBER.findall(got)))
+
+
 def check_output(expected: list[str], output: list[str]) -> str | None:
     """None if every expected line appears in order (`...` skips lines), else the missing line."""
     position = 0
     for line in expected:
         if line.strip() == "...":
             continue
-        while position < len(output) and output[position].rstrip() != line.rstrip():
+        while position < len(output) and not lines_match(line, output[position]):
             position += 1
         if position == len(output):
             return line
