@@ -105,6 +105,14 @@ class HTMatrix(nn.Module):
         tensor = tensor.permute(self._to_mode_order + [num_modes + axis for axis in self._to_mode_order])
         return tensor.reshape(self.spec.rows, self.spec.cols)
 
+    def load_factors(self, leaves: Sequence[np.ndarray], transfers: Sequence[np.ndarray]) -> None:
+        """Sets the factors (shapes as the layout says), e.g. from :func:`ht_mlir.hsvd.hsvd`."""
+        with torch.no_grad():
+            for parameter, value in zip(list(self.leaves) + list(self.transfers), [*leaves, *transfers]):
+                if tuple(parameter.shape) != tuple(np.shape(value)):
+                    raise ValueError(f"factor has shape {list(np.shape(value))}, expected {list(parameter.shape)}")
+                parameter.copy_(torch.as_tensor(np.asarray(value), dtype=parameter.dtype))
+
     def description(self) -> dict[str, Any]:
         layout = self.spec.ht
         return {
@@ -291,6 +299,30 @@ def from_description(desc: Mapping[str, Any]) -> HTLinear | HTLSTM:
         layouts["w_ih"], layouts["w_hh"] = layout(names[0]), layout("W_hh")
     return HTLSTM(model.input_size, model.output_size, form=model.form, bias=bool(model.biases),
                   gate_activation=model.gate_activation, **layouts)
+
+
+def compress_lstm(lstm: nn.LSTM, row_modes: Sequence[int], col_modes: Sequence[int], *,
+                  tree: str | None = None, max_rank: int | None = None,
+                  tolerance: float = 0.0) -> tuple[HTLSTM, float]:
+    """A dense one-layer ``nn.LSTM`` as an :class:`HTLSTM` whose ``W_ih`` holds its HSVD
+    (the compiler's, as ``ht-compress`` computes it) and whose ``W_hh`` and biases are
+    copied; returns the module and the HSVD's relative error bound. Fine-tune it like
+    any module, then export it."""
+    from .hsvd import hsvd  # the compiled library is only needed here
+
+    if lstm.num_layers != 1 or lstm.bidirectional or lstm.proj_size or lstm.batch_first:
+        raise ValueError("compress_lstm takes a one-layer, one-direction, time-major nn.LSTM "
+                         "without projections")
+    w_ih = lstm.weight_ih_l0.detach().double().cpu().numpy()
+    result = hsvd(w_ih, row_modes, col_modes, tree=tree, max_rank=max_rank, tolerance=tolerance)
+    module = HTLSTM(lstm.input_size, lstm.hidden_size, w_ih=result.layout, bias=lstm.bias)
+    module.weights["W_ih"].load_factors(result.leaves, result.transfers)
+    with torch.no_grad():
+        module.weights["W_hh"].weight.copy_(lstm.weight_hh_l0)
+        if lstm.bias:
+            module.b_ih.copy_(lstm.bias_ih_l0)
+            module.b_hh.copy_(lstm.bias_hh_l0)
+    return module, result.relative_error_bound
 
 
 def save(module: HTLinear | HTLSTM, path: str) -> None:

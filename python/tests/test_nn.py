@@ -220,3 +220,57 @@ class ExportTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def hsvd_library_available():
+    if torch is None:
+        return False
+    from ht_mlir import hsvd
+    try:
+        hsvd._load_library()
+    except OSError:
+        return False
+    return True
+
+
+@unittest.skipUnless(hsvd_library_available(), "python3-torch or build/lib/libHTHSVD.so is missing")
+class CompressTest(unittest.TestCase):
+    def test_full_rank_compression_keeps_the_lstm(self):
+        torch.manual_seed(5)
+        lstm = torch.nn.LSTM(48, 8).double()
+        module, bound = htnn.compress_lstm(lstm, [4, 2, 4], [4, 3, 4])
+        self.assertEqual(bound, 0.0)
+        x = torch.randn(5, 2, 48, dtype=torch.float64)
+        got, (h_n, _) = module.double()(x)
+        want, (h_want, _) = lstm(x)
+        # The factors are float32 parameters: exact up to their rounding.
+        self.assertLess(float((got - want).abs().max()), 1e-6)
+        self.assertLess(float((h_n - h_want[0]).abs().max()), 1e-6)
+
+    def test_truncated_error_is_the_bound(self):
+        from ht_mlir.hsvd import hsvd
+        rng = np.random.default_rng(6)
+        matrix = rng.standard_normal((32, 48))
+        for max_rank in (1, 2, 3):
+            result = hsvd(matrix, [4, 2, 4], [4, 3, 4], tree="(0,(1,2))", max_rank=max_rank)
+            approximation = reference.ht_to_dense(
+                result.layout["row_modes"], result.layout["col_modes"], result.layout["tree"],
+                result.leaves, result.transfers)
+            error = np.linalg.norm(approximation - matrix) / np.linalg.norm(matrix)
+            self.assertAlmostEqual(error, result.relative_error_bound, places=9)
+            self.assertLessEqual(max(result.layout["leaf_ranks"]), max_rank)
+            self.assertEqual(result.layout["tree"], "(0, (1, 2))")
+
+    def test_bad_arguments_name_what_is_wrong(self):
+        from ht_mlir.hsvd import hsvd
+        cases = [
+            (dict(row_modes=[2, 3], col_modes=[2, 2]), "row modes [2, 3] multiply to 6, expected 4"),
+            (dict(row_modes=[2, 2], col_modes=[2, 2, 1]), "col_modes [2, 2, 1] has 3 modes, expected 2"),
+            (dict(row_modes=[2, 2], col_modes=[2, 2], tree="((0,1),2)"), "tree ((0, 1), 2) is over 3 modes"),
+            (dict(row_modes=[2, 2], col_modes=[2, 2], max_rank=0), "max_rank=0; a rank is at least 1"),
+            (dict(row_modes=[2, 2], col_modes=[2, 2], tolerance=1.5), "tolerance 1.5 must be a relative error"),
+        ]
+        for arguments, message in cases:
+            with self.subTest(message=message), self.assertRaises(ValueError) as caught:
+                hsvd(np.ones((4, 4)), **arguments)
+            self.assertIn(message, str(caught.exception))
