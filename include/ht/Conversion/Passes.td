@@ -13,8 +13,11 @@ def ConvertHTToLinalg : Pass<"convert-ht-to-linalg", "::mlir::ModuleOp"> {
     function signatures, calls and returns; `ht.constant` becomes one
     `arith.constant` per factor and `ht.assemble` disappears.
 
+    * `ht.contract` becomes one `linalg.contract` with its labels as
+      indexing maps (`linalg.generic` when a summed label is carried by one
+      operand only), its `outer` labels as the outermost loops.
     * `ht.linear` contracts the input with the factors pairwise, one
-      `linalg.generic` per contraction, in tree postorder: each leaf frame
+      `linalg.contract` per contraction, in tree postorder: each leaf frame
       as soon as it is reached, each transfer tensor once both its children
       are in. It never rebuilds the dense `W`. Leading batch dimensions are
       folded into one row dimension and restored afterwards.

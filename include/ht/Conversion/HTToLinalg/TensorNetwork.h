@@ -1,7 +1,7 @@
 //===- TensorNetwork.h - Emitting pairwise tensor contractions --*- C++ -*-===//
 //
 // A tensor network whose tensors have named dimensions ("labels"), contracted
-// pair by pair into linalg.generic ops. The HT lowering describes x·Wᵀ (or
+// pair by pair into linalg.contract ops (see emitContraction). The HT lowering describes x·Wᵀ (or
 // the reconstruction of W) as such a network and picks the order of the
 // pairs; the emitter keeps exactly the labels still needed by the tensors
 // left or by the output and sums over the rest.
@@ -36,7 +36,7 @@ public:
   }
 
   /// Contracts live tensors `a` and `b` into a new live tensor (one
-  /// linalg.generic), summing over every label that neither the output nor
+  /// linalg.contract), summing over every label that neither the output nor
   /// another live tensor uses.
   TensorId contract(TensorId a, TensorId b);
 
