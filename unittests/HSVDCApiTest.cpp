@@ -1,0 +1,68 @@
+//===- HSVDCApiTest.cpp - The HSVD's C interface ---------------------------===//
+
+#include "ht-c/HSVD.h"
+
+#include "gtest/gtest.h"
+
+#include <string>
+#include <vector>
+
+namespace {
+
+TEST(HSVDCApi, CompressesAndHandsBackTheFactors) {
+  // kron([[1, 2], [3, 4]], [[0.5, -1], [2, 0.25]]): ranks 1 with modes 2x2 by 2x2.
+  std::vector<double> dense = {0.5, -1, 1, -2, 2, 0.25, 4, 0.5,
+                               1.5, -3, 2, -4, 6, 0.75, 8, 1};
+  int64_t modes[] = {2, 2};
+  HTHSVDResult *result = nullptr;
+  char error[128] = "";
+  ASSERT_EQ(htHSVD(dense.data(), 4, 4, 2, modes, modes, "(0,1)", 0, 0.0,
+                   &result, error, sizeof(error)),
+            0)
+      << error;
+  int64_t leafRanks[2], nodeRanks[1];
+  htHSVDRanks(result, leafRanks, nodeRanks);
+  EXPECT_EQ(leafRanks[0], 1);
+  EXPECT_EQ(leafRanks[1], 1);
+  EXPECT_EQ(nodeRanks[0], 1);
+  char tree[32];
+  htHSVDTree(result, tree, sizeof(tree));
+  EXPECT_STREQ(tree, "(0, 1)");
+  // U0 (unit vector along [1, 2, 3, 4]) * B * U1 rebuilds the matrix.
+  double u0[4], u1[4], b[1];
+  htHSVDLeaf(result, 0, u0);
+  htHSVDLeaf(result, 1, u1);
+  htHSVDTransfer(result, 0, b);
+  for (int i0 = 0; i0 < 2; ++i0)
+    for (int i1 = 0; i1 < 2; ++i1)
+      for (int j0 = 0; j0 < 2; ++j0)
+        for (int j1 = 0; j1 < 2; ++j1)
+          EXPECT_NEAR(u0[i0 * 2 + j0] * b[0] * u1[i1 * 2 + j1],
+                      dense[(i0 * 2 + i1) * 4 + j0 * 2 + j1], 1e-12);
+  EXPECT_LT(htHSVDRelativeErrorBound(result), 1e-12);
+  htHSVDDestroy(result);
+}
+
+TEST(HSVDCApi, ReportsErrorsAndTruncatesTheMessage) {
+  std::vector<double> dense(16, 1.0);
+  int64_t rows[] = {2, 3}, cols[] = {2, 2};
+  HTHSVDResult *result = nullptr;
+  char error[128];
+  EXPECT_EQ(htHSVD(dense.data(), 4, 4, 2, rows, cols, nullptr, 0, 0.0, &result,
+                   error, sizeof(error)),
+            1);
+  EXPECT_STREQ(error, "row modes [2, 3] multiply to 6, expected 4 (the "
+                      "matrix's rows)");
+  EXPECT_EQ(result, nullptr);
+  char small[10];
+  EXPECT_EQ(htHSVD(dense.data(), 4, 4, 2, cols, cols, "((0,1)", 0, 0.0,
+                   &result, small, sizeof(small)),
+            1);
+  EXPECT_EQ(std::string(small), "tree: the"); // 9 characters and the NUL
+  EXPECT_EQ(htHSVD(nullptr, 4, 4, 2, cols, cols, nullptr, 0, 0.0, &result,
+                   error, sizeof(error)),
+            1);
+  EXPECT_STREQ(error, "null pointer, empty matrix or fewer than 2 modes");
+}
+
+} // namespace
