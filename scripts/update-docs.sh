@@ -9,4 +9,5 @@ ninja -C "$HT_BUILD" --quiet mlir-doc
 cp "$HT_BUILD/docs/Dialects/HTDialect.md" "$HT_ROOT/docs/reference/HTDialect.md"
 cp "$HT_BUILD/docs/HTPasses.md" "$HT_ROOT/docs/reference/HTPasses.md"
 cp "$HT_BUILD/docs/HTConversionPasses.md" "$HT_ROOT/docs/reference/HTConversionPasses.md"
+cp "$HT_BUILD/docs/Dialects/HTInterfaces.md" "$HT_ROOT/docs/reference/HTInterfaces.md"
 echo "updated docs/reference/"

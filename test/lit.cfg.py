@@ -26,6 +26,10 @@ config.substitutions.append(("%mlir_cmake_dir", config.mlir_cmake_dir))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
+# Every FileCheck run scopes its [[VAR]]s to the CHECK-LABEL block they were
+# defined in ($VARs stay global): a check cannot match a value captured in
+# another function by accident.
+llvm_config.with_environment("FILECHECK_OPTS", "--enable-var-scope")
 
 tool_dirs = [config.ht_tools_dir, config.llvm_tools_dir]
 tools = [ToolSubst("ht-opt", unresolved="fatal"), ToolSubst("ht-run", unresolved="fatal"),

@@ -239,3 +239,59 @@ TEST(ContractionPlan, StackedNetworksCostTheirCountTimesOne) {
                            planHTLinear(shape, single, strategy, options).cost);
   }
 }
+
+// Every plan lays out each intermediate as the layout rule says: exactly
+// the kept labels; those the consuming step sums innermost (after every
+// label it keeps); survivors to the output outermost, in output order; and
+// the last step in the output's order, so nothing needs a transpose.
+TEST(ContractionPlan, LayoutsPutTheNextReductionInnermost) {
+  std::mt19937 rng(31);
+  for (int trial = 0; trial < 200; ++trial) {
+    HTShape shape = randomShape(2 + trial % 5, rng);
+    ContractionNetwork network =
+        buildHTLinearNetwork(shape, 1 + rng() % 8, rng() % 2);
+    CostOptions options = randomOptions(rng);
+    auto strategy = static_cast<OrderStrategy>(trial % 4);
+    ContractionPlan plan = planHTLinear(shape, network, strategy, options);
+    SCOPED_TRACE("trial " + std::to_string(trial));
+    ASSERT_FALSE(plan.steps.empty());
+    EXPECT_EQ(plan.steps.back().resultLabels,
+              llvm::SmallVector<unsigned>(network.outputLabels));
+    unsigned count = network.tensors.size();
+    auto labelsOf = [&](unsigned operand) -> llvm::ArrayRef<unsigned> {
+      return operand < count ? llvm::ArrayRef<unsigned>(network.tensors[operand])
+                             : plan.steps[operand - count].resultLabels;
+    };
+    for (auto [index, step] : llvm::enumerate(plan.steps)) {
+      // The step that consumes this result, and what it keeps.
+      const ContractionStep *consumer = nullptr;
+      for (const ContractionStep &later : plan.steps)
+        if (later.lhs == count + index || later.rhs == count + index)
+          consumer = &later;
+      if (!consumer)
+        continue;
+      llvm::ArrayRef<unsigned> layout = step.resultLabels;
+      auto summedNext = [&](unsigned label) {
+        return !llvm::is_contained(consumer->resultLabels, label);
+      };
+      auto firstSummed = llvm::find_if(layout, summedNext);
+      EXPECT_TRUE(std::all_of(firstSummed, layout.end(), summedNext))
+          << "a label the next step keeps is inside its reduction";
+      // Output labels come first, in output order.
+      llvm::SmallVector<unsigned> outputs;
+      for (unsigned label : layout)
+        if (llvm::is_contained(network.outputLabels, label))
+          outputs.push_back(label);
+      EXPECT_TRUE(std::equal(outputs.begin(), outputs.end(), layout.begin()));
+      llvm::SmallVector<unsigned> inOutputOrder;
+      for (unsigned label : network.outputLabels)
+        if (llvm::is_contained(outputs, label))
+          inOutputOrder.push_back(label);
+      EXPECT_EQ(outputs, inOutputOrder);
+      // Exactly the labels the step keeps: in an operand, and needed later.
+      for (unsigned label : layout)
+        EXPECT_TRUE(llvm::is_contained(labelsOf(step.lhs), label) ||
+                    llvm::is_contained(labelsOf(step.rhs), label));
+    }
+  }
+}

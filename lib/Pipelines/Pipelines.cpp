@@ -15,10 +15,11 @@
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
+using namespace mlir::ht;
 
-/// The options every ordering pass shares, taken from the pipeline's.
+/// The options every planning pass shares, from the stage's.
 template <typename PassOptions>
-static PassOptions orderingOptions(const ht::HTToLLVMOptions &options) {
+static PassOptions planningOptions(const HTOptimizeOptions &options) {
   PassOptions passOptions;
   passOptions.strategy = options.order;
   passOptions.foldWeights = options.foldWeights;
@@ -26,29 +27,40 @@ static PassOptions orderingOptions(const ht::HTToLLVMOptions &options) {
   return passOptions;
 }
 
-void mlir::ht::buildHTToLLVMPipeline(OpPassManager &pm,
-                                     const HTToLLVMOptions &options) {
+void mlir::ht::buildHTOptimizePipeline(OpPassManager &pm,
+                                       const HTOptimizeOptions &options) {
+  OpPassManager &func = pm.nest<func::FuncOp>();
   if (options.hoistInputProjection)
-    pm.addNestedPass<func::FuncOp>(createHTHoistInputProjection());
+    func.addPass(createHTHoistInputProjection());
+  // From here on every product is an ht.linear, in the loop or out of it.
+  func.addPass(createHTExpandLSTM());
   if (options.fuseGates)
-    pm.addNestedPass<func::FuncOp>(
-        createHTFuseGates(orderingOptions<HTFuseGatesOptions>(options)));
+    func.addPass(
+        createHTFuseGates(planningOptions<HTFuseGatesOptions>(options)));
   if (options.chooseWeightFormat)
-    pm.addNestedPass<func::FuncOp>(createHTChooseWeightFormat(
-        orderingOptions<HTChooseWeightFormatOptions>(options)));
-  pm.addNestedPass<func::FuncOp>(createHTOrderContractions(
-      orderingOptions<HTOrderContractionsOptions>(options)));
+    func.addPass(createHTChooseWeightFormat(
+        planningOptions<HTChooseWeightFormatOptions>(options)));
+  func.addPass(createHTOrderContractions(
+      planningOptions<HTOrderContractionsOptions>(options)));
+  // Weight-only steps and bias sums do not depend on the step: out of the
+  // time loop with them (what is left when folding is off).
+  func.addPass(createLoopInvariantCodeMotionPass());
   if (options.foldWeights) {
-    pm.addPass(createCanonicalizerPass());
-    pm.addNestedPass<func::FuncOp>(createHTFoldWeights());
+    func.addPass(createCanonicalizerPass());
+    func.addPass(createHTFoldWeights());
   }
-  ConvertHTToLinalgOptions lowering;
-  lowering.order = options.order;
-  lowering.expectedRows = options.expectedRows;
-  pm.addPass(createConvertHTToLinalg(lowering));
+  func.addPass(createCanonicalizerPass());
+  func.addPass(createCSEPass());
+}
+
+void mlir::ht::buildHTLowerToLinalgPipeline(OpPassManager &pm) {
+  pm.addPass(createConvertHTToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+}
 
+void mlir::ht::buildHTCPUCodegenPipeline(OpPassManager &pm,
+                                         const HTCPUCodegenOptions &options) {
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   // The LSTM loop yields freshly computed h and c each step.
@@ -76,10 +88,36 @@ void mlir::ht::buildHTToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+void mlir::ht::buildHTToLLVMPipeline(OpPassManager &pm,
+                                     const HTToLLVMOptions &options) {
+  HTOptimizeOptions optimize;
+  options.copyOptimizeOptionsTo(optimize);
+  HTCPUCodegenOptions codegen;
+  options.copyCPUCodegenOptionsTo(codegen);
+  buildHTOptimizePipeline(pm, optimize);
+  buildHTLowerToLinalgPipeline(pm);
+  buildHTCPUCodegenPipeline(pm, codegen);
+}
+
 void mlir::ht::registerHTPipelines() {
+  PassPipelineRegistration<HTOptimizeOptions>(
+      "ht-optimize",
+      "Plan an ht model: hoist LSTM input projections, expand LSTM steps "
+      "into products, fuse gates, choose weight formats, order contractions "
+      "and fold weight-only steps",
+      buildHTOptimizePipeline);
+  PassPipelineRegistration<>(
+      "ht-lower-to-linalg",
+      "Lower a planned ht model (ht-optimize's output) to linalg and tensor",
+      buildHTLowerToLinalgPipeline);
+  PassPipelineRegistration<HTCPUCodegenOptions>(
+      "ht-cpu-codegen",
+      "Compile linalg on tensors to the LLVM dialect for CPUs, with the C "
+      "API's calling convention",
+      buildHTCPUCodegenPipeline);
   PassPipelineRegistration<HTToLLVMOptions>(
       "ht-to-llvm",
       "Compile ht (with linalg, tensor, arith, math, scf) to the LLVM dialect "
-      "for CPUs",
+      "for CPUs: ht-optimize, ht-lower-to-linalg and ht-cpu-codegen",
       buildHTToLLVMPipeline);
 }

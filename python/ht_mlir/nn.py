@@ -1,4 +1,4 @@
-"""PyTorch modules of HT layers that follow ``shared/design/semantics.md`` exactly.
+"""PyTorch modules of HT layers that follow ``docs/Semantics.md`` exactly.
 
 ``HTLinear`` computes ``Y = X·Wᵀ + b`` and ``HTLSTM`` the one-layer, one-direction
 LSTM of sections 4 and 5 (time-major ``x`` of shape ``[T, B, I]``; ``h0``, ``c0``,

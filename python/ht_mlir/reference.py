@@ -1,4 +1,4 @@
-"""Float64 reference implementation of the numerical contract (shared/design/semantics.md).
+"""Float64 reference implementation of the numerical contract (docs/Semantics.md).
 
 Written from the semantics page alone and kept deliberately naive: every compiled
 result of the project is compared against these functions, so clarity beats speed.

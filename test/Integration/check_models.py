@@ -4,7 +4,7 @@ For every configuration of a class (see CLASSES), this exports random weights
 to MLIR with the project's exporter, runs the model on random inputs with
 `ht-run` and, with --compile, through `ht-compile` plus a generated C program,
 and checks every output element against ht_mlir.reference within the
-tolerance of semantics.md section 6: |got - want| <= 1e-5 * max(1, max|want|).
+tolerance of docs/Semantics.md section 6: |got - want| <= 1e-5 * max(1, max|want|).
 
     check_models.py --bin BUILD/bin --work DIR --class lstm-forms [--compile]
 

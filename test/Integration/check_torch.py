@@ -3,7 +3,7 @@
 Each case builds a PyTorch module (ht_mlir.nn.HTLSTM in every weight form,
 HTLinear, a dense torch.nn.LSTM), exports it with ht_mlir.torch_export, runs it
 with `ht-run` and through `ht-compile` + the C API (called with ctypes), and
-compares every output with the module's float64 forward pass within semantics.md
+compares every output with the module's float64 forward pass within docs/Semantics.md
 section 6: |got - want| <= 1e-5 * max(1, max|want|). Two more cases go through
 `ht-compress`: a dense LSTM compressed at full rank must reproduce the dense
 outputs, and the error ht-compress reports for a truncated matrix must match a

@@ -1,4 +1,4 @@
-"""The numerical contract of semantics.md section 6, as the integration drivers check it."""
+"""The numerical contract of docs/Semantics.md section 6, as the integration drivers check it."""
 
 from __future__ import annotations
 

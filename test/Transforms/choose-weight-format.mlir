@@ -1,13 +1,29 @@
 // RUN: ht-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(ht-choose-weight-format{report=true}))' | FileCheck %s
+// RUN: ht-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(ht-choose-weight-format{report=true fold-weights=false}))' | FileCheck %s --check-prefix=NOFOLD
 // RUN: ht-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(ht-choose-weight-format{fold-size-limit=4}))' | FileCheck %s --check-prefix=LIMIT
+// RUN: ht-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(ht-expand-lstm,ht-choose-weight-format{report=true}))' | FileCheck %s --check-prefix=EXPANDED
 
-// W_hh (8 x 2, ranks 2) costs 32 multiply-adds per row through its factors
-// but 16 dense, so it becomes the dense matrix, computed at compile time
-// (semantics section 2: row i = 2 i_0 + i_1 is 5 U0[i_0, 0, 0] U1[i_1, :, 0]
-// = 5 (1 or 2) (3, 4) for i_1 = 0, and zero for i_1 = 1). W_ih (8 x 64,
-// rank 1) costs 200 through its factors against 512 dense: it stays HT.
-// CHECK: ht-choose-weight-format: ht.lstm in @small_recurrent: W_ih 8 x 64, 1 rows per step: HT 200, dense 512 -> HT
-// CHECK: ht-choose-weight-format: ht.lstm in @small_recurrent: W_hh 8 x 2, 1 rows per step: HT 32, dense 16 -> dense
+// Each weight is costed with the plan ht-order-contractions will run for it.
+// W_hh (8 x 2, ranks 2): with folding its best plan is to rebuild W at
+// compile time, 16 multiply-adds per row, the same as a dense GEMM: it
+// becomes the dense matrix (semantics section 2: row i = 2 i_0 + i_1 is
+// 5 U0[i_0, 0, 0] U1[i_1, :, 0] = 5 (1 or 2) (3, 4) for i_1 = 0, and zero for
+// i_1 = 1). W_ih (8 x 64, rank 1) costs 192 through its factors (its
+// weight-only step folded) against 512 dense: it stays HT.
+// CHECK: ht-choose-weight-format: ht.lstm in @small_recurrent: W_ih 8 x 64, 1 rows: HT 192, dense 512 -> HT
+// CHECK: ht-choose-weight-format: ht.lstm in @small_recurrent: W_hh 8 x 2, 1 rows: HT 16, dense 16 -> dense
+// Without folding the factors meet the activations every step: W_hh costs
+// 32 in HT form, W_ih 200.
+// NOFOLD: ht-choose-weight-format: ht.lstm in @small_recurrent: W_ih 8 x 64, 1 rows: HT 200, dense 512 -> HT
+// NOFOLD: ht-choose-weight-format: ht.lstm in @small_recurrent: W_hh 8 x 2, 1 rows: HT 32, dense 16 -> dense
+// After ht-expand-lstm (as in ht-optimize) the products are ht.linear ops
+// in the time loop, with the batch as rows: the same choice.
+// EXPANDED: ht-choose-weight-format: ht.linear in @small_recurrent: W 8 x 64, 1 rows: HT 192, dense 512 -> HT
+// EXPANDED: ht-choose-weight-format: ht.linear in @small_recurrent: W 8 x 2, 1 rows: HT 16, dense 16 -> dense
+// EXPANDED-LABEL: func.func @small_recurrent
+// EXPANDED: %[[WHH:.*]] = arith.constant dense<{{.*}}> : tensor<8x2xf32>
+// EXPANDED: scf.for
+// EXPANDED: ht.linear %{{.*}}, %[[WHH]] : tensor<1x2xf32>, tensor<8x2xf32> -> tensor<1x8xf32>
 // CHECK-LABEL: func.func @small_recurrent
 // CHECK: %[[WIH:.*]] = ht.constant
 // CHECK: %[[WHH:.*]] = arith.constant dense<{{\[}}[1.500000e+01, 2.000000e+01], [0.000000e+00, 0.000000e+00], [3.000000e+01, 4.000000e+01], [0.000000e+00, 0.000000e+00], [1.500000e+01, 2.000000e+01], [0.000000e+00, 0.000000e+00], [3.000000e+01, 4.000000e+01], [0.000000e+00, 0.000000e+00]]> : tensor<8x2xf32>

@@ -1,6 +1,6 @@
 //===- HSVD.h - Hierarchical SVD of a dense matrix --------------*- C++ -*-===//
 //
-// Compresses a dense matrix into the HT format of shared/design/semantics.md
+// Compresses a dense matrix into the HT format of docs/Semantics.md
 // section 2 by the leaves-to-root hierarchical SVD (Grasedyck 2010): every
 // node's frame is the leading left singular subspace of the matricization of
 // the (already projected) tensor, and every truncation is an orthogonal

@@ -6,46 +6,32 @@
 include "mlir/Pass/PassBase.td"
 
 def ConvertHTToLinalg : Pass<"convert-ht-to-linalg", "::mlir::ModuleOp"> {
-  let summary = "Lower every ht op to linalg, tensor, arith, math and scf";
+  let summary = "Lower the planned ht dialect to linalg, tensor, arith and math";
   let description = [{
-    A dialect conversion. `!ht.matrix` values become their factor tensors
-    (leaves by mode, then transfer tensors in preorder), including in
-    function signatures, calls and returns; `ht.constant` becomes one
-    `arith.constant` per factor and `ht.assemble` disappears.
+    A mechanical dialect conversion, with no cost model and no choices: the
+    `ht-optimize` pipeline has planned every HT product (`ht.contract`
+    steps) and expanded every LSTM (`ht.linear` + `ht.lstm_update` in an
+    `scf.for`) before it runs. `!ht.matrix` values become their factor
+    tensors (leaves by mode, then transfer tensors in preorder), including
+    in function signatures, calls and returns; `ht.constant` becomes one
+    `arith.constant` per factor and `ht.assemble` and `ht.factors`
+    disappear.
 
     * `ht.contract` becomes one `linalg.contract` with its labels as
-      indexing maps (`linalg.generic` when a summed label is carried by one
-      operand only), its `outer` labels as the outermost loops.
-    * `ht.linear` contracts the input with the factors pairwise, one
-      `linalg.contract` per contraction, in tree postorder: each leaf frame
-      as soon as it is reached, each transfer tensor once both its children
-      are in. It never rebuilds the dense `W`. Leading batch dimensions are
-      folded into one row dimension and restored afterwards.
+      indexing maps and its result labels as the result's layout
+      (`linalg.generic` when a summed label is carried by one operand
+      only); the lowering's one emitter of contractions.
+    * `ht.linear` with a dense weight is one such contraction plus the bias.
     * `ht.to_dense` follows the node-frame definition bottom-up.
-    * `ht.lstm_cell` computes the gate pre-activations `[B, 4H]` (per weight
-      form: stacked, per-gate into column slices, or fused on `[x, h]`) and
-      then one element-wise `linalg.generic` adds the biases, applies the
-      gate functions and updates `c` and `h`.
-    * `ht.lstm` runs that step in an `scf.for` over time and inserts each
-      `h_t` into the output.
+    * `ht.lstm_update` becomes one element-wise `linalg.generic` that sums
+      the parts and the bias, applies the gate functions and updates `c`
+      and `h`.
+
+    An `ht.linear` with an HT weight, an `ht.lstm` or an `ht.lstm_cell`
+    still in the input is an error naming the pass that prepares it.
+    The same patterns and legality are public
+    (`ht/Conversion/HTToLinalg/HTToLinalg.h`).
   }];
-  let options = [
-    Option<"order", "order", "::mlir::ht::OrderStrategy",
-           /*default=*/"::mlir::ht::OrderStrategy::LeftToRight",
-           "Contraction order of the HT products still in ht ops (LSTM "
-           "weights; ht.linear is ordered by ht-order-contractions)",
-           [{::llvm::cl::values(
-             clEnumValN(::mlir::ht::OrderStrategy::Optimal, "optimal",
-                        "least cost over all contraction trees"),
-             clEnumValN(::mlir::ht::OrderStrategy::Greedy, "greedy",
-                        "cheapest next step first"),
-             clEnumValN(::mlir::ht::OrderStrategy::LeftToRight, "left-to-right",
-                        "leaf by leaf in tree postorder"),
-             clEnumValN(::mlir::ht::OrderStrategy::Dense, "dense",
-                        "rebuild W, then one GEMM"))}]>,
-    Option<"expectedRows", "expected-rows", "int64_t", /*default=*/"1",
-           "Rows the cost model assumes where the batch is dynamic">,
-  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::func::FuncDialect",

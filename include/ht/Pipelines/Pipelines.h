@@ -1,7 +1,15 @@
 //===- Pipelines.h - The ht-mlir compilation pipelines ----------*- C++ -*-===//
 //
-// Every tool builds its pipeline here, from one options struct, so ht-opt,
-// ht-compile and ht-run compile a model the same way.
+// The compiler is three stages, each a registered pipeline with its own
+// options, built here and nowhere else (docs/Architecture.md):
+//
+//   ht-optimize         ht -> planned ht: hoisting, LSTM expansion, gate
+//                       fusion, weight formats, contraction plans, folding
+//   ht-lower-to-linalg  planned ht -> linalg/tensor (mechanical)
+//   ht-cpu-codegen      linalg/tensor -> LLVM dialect for CPUs, with the
+//                       calling convention of the C API
+//
+// ht-to-llvm composes the three; ht-opt, ht-compile and ht-run all use it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,7 +23,17 @@
 
 namespace mlir::ht {
 
-struct HTToLLVMOptions : public PassPipelineOptions<HTToLLVMOptions> {
+// The option lists are mixins over a PassPipelineOptions base, so that each
+// stage's struct and ht-to-llvm's (which carries all of them) share one
+// declaration of every option.
+
+/// What ht-optimize does: which transformations run, and how products are
+/// ordered and costed.
+template <typename Base>
+struct HTOptimizeOptionList : public Base {
+  template <typename T>
+  using Option = detail::PassOptions::Option<T>;
+
   Option<OrderStrategy> order{
       *this, "order",
       llvm::cl::desc("Contraction order of HT products (ht-order-contractions)"),
@@ -35,12 +53,12 @@ struct HTToLLVMOptions : public PassPipelineOptions<HTToLLVMOptions> {
       llvm::cl::init(true)};
   Option<bool> chooseWeightFormat{
       *this, "choose-weight-format",
-      llvm::cl::desc("Make an LSTM's HT weight dense at compile time when a "
-                     "dense product is cheaper (ht-choose-weight-format)"),
+      llvm::cl::desc("Make a constant HT weight dense at compile time when a "
+                     "dense product is no dearer (ht-choose-weight-format)"),
       llvm::cl::init(true)};
   Option<bool> fuseGates{
       *this, "fuse-gates",
-      llvm::cl::desc("Compute the four gates' hoisted HT input projections of "
+      llvm::cl::desc("Compute the four gates' HT input projections of "
                      "a per-gate LSTM as one network (ht-fuse-gates)"),
       llvm::cl::init(true)};
   Option<bool> foldWeights{
@@ -52,6 +70,25 @@ struct HTToLLVMOptions : public PassPipelineOptions<HTToLLVMOptions> {
       llvm::cl::desc("Rows (batch x time) the cost model assumes where they "
                      "are dynamic"),
       llvm::cl::init(1)};
+
+  /// Copies these options into `to`, which has them too.
+  template <typename To>
+  void copyOptimizeOptionsTo(To &to) const {
+    to.order = order.getValue();
+    to.hoistInputProjection = hoistInputProjection.getValue();
+    to.chooseWeightFormat = chooseWeightFormat.getValue();
+    to.fuseGates = fuseGates.getValue();
+    to.foldWeights = foldWeights.getValue();
+    to.expectedRows = expectedRows.getValue();
+  }
+};
+
+/// The calling convention of the generated code (ht-cpu-codegen).
+template <typename Base>
+struct HTCPUCodegenOptionList : public Base {
+  template <typename T>
+  using Option = detail::PassOptions::Option<T>;
+
   Option<bool> resultsToOutParams{
       *this, "results-to-out-params",
       llvm::cl::desc("Return results through caller-provided buffers (the "
@@ -62,13 +99,45 @@ struct HTToLLVMOptions : public PassPipelineOptions<HTToLLVMOptions> {
       llvm::cl::desc("Emit _mlir_ciface_ wrappers taking memref descriptors "
                      "for every public function"),
       llvm::cl::init(true)};
+
+  template <typename To>
+  void copyCPUCodegenOptionsTo(To &to) const {
+    to.resultsToOutParams = resultsToOutParams.getValue();
+    to.cWrappers = cWrappers.getValue();
+  }
 };
 
-/// ht (and any linalg/tensor code beside it) to the LLVM dialect, for CPUs:
-/// convert-ht-to-linalg, bufferization, loops, then LLVM.
+struct HTOptimizeOptions
+    : public HTOptimizeOptionList<PassPipelineOptions<HTOptimizeOptions>> {};
+
+struct HTCPUCodegenOptions
+    : public HTCPUCodegenOptionList<PassPipelineOptions<HTCPUCodegenOptions>> {
+};
+
+/// Every stage's options: those of ht-to-llvm, ht-compile and ht-run.
+struct HTToLLVMOptions
+    : public HTCPUCodegenOptionList<
+          HTOptimizeOptionList<PassPipelineOptions<HTToLLVMOptions>>> {};
+
+/// ht -> planned ht: every HT product as ht.contract steps, LSTMs as loops of
+/// ht.linear + ht.lstm_update, weight-only steps folded.
+void buildHTOptimizePipeline(OpPassManager &pm,
+                             const HTOptimizeOptions &options);
+
+/// Planned ht -> linalg, tensor, arith, math and scf (convert-ht-to-linalg,
+/// then canonicalisation).
+void buildHTLowerToLinalgPipeline(OpPassManager &pm);
+
+/// linalg on tensors -> the LLVM dialect for CPUs: bufferization, the
+/// calling convention, loops, LLVM.
+void buildHTCPUCodegenPipeline(OpPassManager &pm,
+                               const HTCPUCodegenOptions &options);
+
+/// The three stages in order.
 void buildHTToLLVMPipeline(OpPassManager &pm, const HTToLLVMOptions &options);
 
-/// Registers `ht-to-llvm` with the pass pipeline registry (for ht-opt).
+/// Registers ht-optimize, ht-lower-to-linalg, ht-cpu-codegen and ht-to-llvm
+/// with the pass pipeline registry (for ht-opt).
 void registerHTPipelines();
 
 } // namespace mlir::ht

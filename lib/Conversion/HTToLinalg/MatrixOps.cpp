@@ -1,7 +1,9 @@
 //===- MatrixOps.cpp - Lowering HT matrices and ht.linear -----------------===//
 
 #include "HTLowering.h"
+#include "ht/Conversion/HTToLinalg/HTToLinalg.h"
 #include "ht/Conversion/HTToLinalg/TensorNetwork.h"
+#include "ht/Dialect/HT/Utils/TensorBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -14,7 +16,7 @@ using namespace mlir::ht;
 // Type conversion
 //===----------------------------------------------------------------------===//
 
-HTTypeConverter::HTTypeConverter() {
+HTToLinalgTypeConverter::HTToLinalgTypeConverter() {
   addConversion([](Type type) { return type; });
   addConversion([](MatrixType type, SmallVectorImpl<Type> &results) {
     for (int64_t mode = 0; mode < type.getNumModes(); ++mode)
@@ -30,13 +32,6 @@ HTFactors mlir::ht::getFactors(MatrixType type, ValueRange converted) {
   assert(static_cast<int64_t>(converted.size()) == 2 * numModes - 1 &&
          "one value per factor");
   return {type, converted.take_front(numModes), converted.drop_front(numModes)};
-}
-
-ConvertedWeight mlir::ht::getConvertedWeight(Type originalType,
-                                             ValueRange converted) {
-  if (auto matrix = dyn_cast<MatrixType>(originalType))
-    return {Value(), getFactors(matrix, converted)};
-  return {converted.front(), std::nullopt};
 }
 
 //===----------------------------------------------------------------------===//
@@ -82,44 +77,6 @@ addFactors(TensorNetwork &network, const HTLabels &labels,
 
 } // namespace
 
-Value mlir::ht::emitHTMatmulTransposed(OpBuilder &builder, Location loc,
-                                       Value input, const HTFactors &factors,
-                                       const ProductOrder &order) {
-  HTShape shape = factors.type.getShape();
-  auto inputType = cast<RankedTensorType>(input.getType());
-  int64_t leading = inputType.getRank() - 1;
-  // [L..., N] -> [L..., n_0, ..., n_{d-1}]; the leading dimensions stay.
-  Value split = splitLastDim(builder, loc, input, shape.colModes);
-
-  TensorNetwork network(builder, loc, factors.type.getElementType());
-  HTLabels labels(network, builder, shape);
-  SmallVector<TensorNetwork::Label> rowLabels;
-  for (int64_t dim = 0; dim < leading; ++dim)
-    rowLabels.push_back(
-        network.addLabel(tensor::getMixedSize(builder, loc, input, dim)));
-  SmallVector<TensorNetwork::Label> inputLabels(rowLabels);
-  llvm::append_range(inputLabels, labels.cols);
-  network.addTensor(split, inputLabels);
-  addFactors(network, labels, factors, shape.tree);
-  SmallVector<TensorNetwork::Label> outputLabels(rowLabels);
-  llvm::append_range(outputLabels, labels.rows);
-  network.setOutputLabels(outputLabels);
-
-  // The plan numbers tensors as the network above: X, leaves, transfers.
-  int64_t rows = 1;
-  for (int64_t size : inputType.getShape().drop_back())
-    rows = ShapedType::isDynamic(size) ? order.expectedRows : rows * size;
-  CostOptions costs;
-  costs.foldConstants = false;
-  ContractionPlan plan = planHTLinear(
-      shape, buildHTLinearNetwork(shape, rows, /*constantWeights=*/false),
-      order.strategy, costs);
-  for (const ContractionStep &step : plan.steps)
-    network.contract(step.lhs, step.rhs);
-
-  return mergeTrailingDims(builder, loc, network.finish(), shape.getNumModes());
-}
-
 Value mlir::ht::emitHTToDense(OpBuilder &builder, Location loc,
                               const HTFactors &factors) {
   HTShape shape = factors.type.getShape();
@@ -156,12 +113,10 @@ Value mlir::ht::emitHTToDense(OpBuilder &builder, Location loc,
                                          groups);
 }
 
-Value mlir::ht::emitMatmulTransposed(OpBuilder &builder, Location loc,
-                                     Value input, const ConvertedWeight &weight,
-                                     const ProductOrder &order) {
-  if (weight.ht)
-    return emitHTMatmulTransposed(builder, loc, input, *weight.ht, order);
-  // [L..., C] x [M, C] -> [L..., M], labels 0..L-1 for the leading dims.
+/// `x · Wᵀ` for `x : [L..., N]` and a dense `W : [M, N]`: `[L..., M]`, one
+/// contraction (labels 0..L-1 for the leading dimensions).
+static Value emitDenseMatmulTransposed(OpBuilder &builder, Location loc,
+                                       Value input, Value weight) {
   int64_t leading = cast<RankedTensorType>(input.getType()).getRank() - 1;
   SmallVector<int64_t> inputLabels, resultLabels;
   for (int64_t dim = 0; dim < leading; ++dim) {
@@ -171,8 +126,8 @@ Value mlir::ht::emitMatmulTransposed(OpBuilder &builder, Location loc,
   int64_t in = leading, out = leading + 1;
   inputLabels.push_back(in);
   resultLabels.push_back(out);
-  return emitContraction(builder, loc, input, inputLabels, weight.dense,
-                         {out, in}, resultLabels);
+  return emitContraction(builder, loc, input, inputLabels, weight, {out, in},
+                         resultLabels);
 }
 
 //===----------------------------------------------------------------------===//
@@ -224,17 +179,19 @@ struct ToDenseOpLowering : public OpConversionPattern<ToDenseOp> {
   }
 };
 
-struct LinearOpLowering : public OrderedConversionPattern<LinearOp> {
-  using OrderedConversionPattern::OrderedConversionPattern;
+/// Only a dense weight is left to the lowering: an HT one is planned into
+/// ht.contract steps by ht-order-contractions first.
+struct LinearOpLowering : public OpConversionPattern<LinearOp> {
+  using OpConversionPattern::OpConversionPattern;
 
   LogicalResult
   matchAndRewrite(LinearOp op, OneToNOpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (isa<MatrixType>(op.getWeight().getType()))
+      return rewriter.notifyMatchFailure(op, "HT weight not planned");
     Location loc = op.getLoc();
-    Value result = emitMatmulTransposed(
-        rewriter, loc, adaptor.getInput().front(),
-        getConvertedWeight(op.getWeight().getType(), adaptor.getWeight()),
-        order);
+    Value result = emitDenseMatmulTransposed(
+        rewriter, loc, adaptor.getInput().front(), adaptor.getWeight().front());
     if (!adaptor.getBias().empty())
       result = emitAddBias(rewriter, loc, result, adaptor.getBias().front());
     if (result.getType() != op.getType())
@@ -263,8 +220,7 @@ struct ContractOpLowering : public OpConversionPattern<ContractOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Value result = emitContraction(
         rewriter, op.getLoc(), adaptor.getLhs(), op.getLhsLabels(),
-        adaptor.getRhs(), op.getRhsLabels(), op.getResultLabels(),
-        op.getOuterLabels().value_or(ArrayRef<int64_t>()));
+        adaptor.getRhs(), op.getRhsLabels(), op.getResultLabels());
     if (result.getType() != op.getType())
       result = tensor::CastOp::create(rewriter, op.getLoc(), op.getType(),
                                       result);
@@ -276,10 +232,8 @@ struct ContractOpLowering : public OpConversionPattern<ContractOp> {
 } // namespace
 
 void mlir::ht::populateHTMatrixLoweringPatterns(const TypeConverter &converter,
-                                                RewritePatternSet &patterns,
-                                                const ProductOrder &order) {
+                                                RewritePatternSet &patterns) {
   patterns.add<ConstantOpLowering, AssembleOpLowering, ContractOpLowering,
-               FactorsOpLowering, ToDenseOpLowering>(converter,
-                                                     patterns.getContext());
-  patterns.add<LinearOpLowering>(converter, patterns.getContext(), order);
+               FactorsOpLowering, LinearOpLowering, ToDenseOpLowering>(
+      converter, patterns.getContext());
 }

@@ -252,16 +252,56 @@ func.func @contract_result_size(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) {
 
 // -----
 
-func.func @contract_outer_not_in_result(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) {
-  // expected-error @+1 {{'ht.contract' op outer label 1 is not a result label}}
-  %c = ht.contract %a [0, 1], %b [1, 2] -> [0, 2] outer [1] : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
+func.func @update_no_parts(%c: tensor<2x1xf32>) {
+  // expected-error @+1 {{'ht.lstm_update' op takes at least one pre-activation part}}
+  %h, %c1 = ht.lstm_update(), %c : (tensor<2x1xf32>) -> (tensor<2x1xf32>, tensor<2x1xf32>)
   return
 }
 
 // -----
 
-func.func @contract_outer_repeated(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) {
-  // expected-error @+1 {{'ht.contract' op outer labels repeat 0}}
-  %c = ht.contract %a [0, 1], %b [1, 2] -> [0, 2] outer [0, 0] : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
+func.func @update_dynamic_hidden(%z: tensor<2x4xf32>, %c: tensor<2x?xf32>) {
+  // expected-error @+1 {{'ht.lstm_update' op c0's hidden dimension H must be static, got 'tensor<2x?xf32>'}}
+  %h, %c1 = ht.lstm_update(%z), %c : (tensor<2x4xf32>, tensor<2x?xf32>) -> (tensor<2x?xf32>, tensor<2x?xf32>)
+  return
+}
+
+// -----
+
+func.func @update_wrong_width(%z: tensor<2x4xf32>, %zh: tensor<2x6xf32>, %c: tensor<2x1xf32>) {
+  // expected-error @+1 {{'ht.lstm_update' op pre-activation #1 is 'tensor<2x6xf32>'; expected [B, 4H] with 4H = 4}}
+  %h, %c1 = ht.lstm_update(%z, %zh), %c : (tensor<2x4xf32>, tensor<2x6xf32>, tensor<2x1xf32>) -> (tensor<2x1xf32>, tensor<2x1xf32>)
+  return
+}
+
+// -----
+
+func.func @update_wrong_batch(%z: tensor<3x4xf32>, %c: tensor<2x1xf32>) {
+  // expected-error @+1 {{'ht.lstm_update' op pre-activation #0's batch size 3 differs from c0's 2}}
+  %h, %c1 = ht.lstm_update(%z), %c : (tensor<3x4xf32>, tensor<2x1xf32>) -> (tensor<2x1xf32>, tensor<2x1xf32>)
+  return
+}
+
+// -----
+
+func.func @update_element_type(%z: tensor<2x4xf16>, %c: tensor<2x1xf32>) {
+  // expected-error @+1 {{'ht.lstm_update' op pre-activation #0's element type 'f16' differs from c0's 'f32'}}
+  %h, %c1 = ht.lstm_update(%z), %c : (tensor<2x4xf16>, tensor<2x1xf32>) -> (tensor<2x1xf32>, tensor<2x1xf32>)
+  return
+}
+
+// -----
+
+func.func @update_bias(%z: tensor<2x4xf32>, %c: tensor<2x1xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{'ht.lstm_update' op bias has type 'tensor<8xf32>'; expected 'tensor<4xf32>' ([4H])}}
+  %h, %c1 = ht.lstm_update(%z), %c bias %b : (tensor<2x4xf32>, tensor<2x1xf32>, tensor<8xf32>) -> (tensor<2x1xf32>, tensor<2x1xf32>)
+  return
+}
+
+// -----
+
+func.func @update_result(%z: tensor<2x4xf32>, %c: tensor<2x1xf32>) {
+  // expected-error @+1 {{'ht.lstm_update' op result h has type 'tensor<?x1xf32>'; expected 'tensor<2x1xf32>'}}
+  %h, %c1 = ht.lstm_update(%z), %c : (tensor<2x4xf32>, tensor<2x1xf32>) -> (tensor<?x1xf32>, tensor<2x1xf32>)
   return
 }

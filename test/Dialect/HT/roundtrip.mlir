@@ -143,14 +143,25 @@ func.func @f64_linear(%x: tensor<3x2xf64>, %w: !ht.matrix<[2, 1] x [1, 2], tree 
 
 // CHECK-LABEL: func.func @contract
 // CHECK: ht.contract %{{.*}} [0, 1, 2], %{{.*}} [3, 1, 4] -> [0, 2, 3, 4] : tensor<?x8x20xf32>, tensor<16x8x4xf32> -> tensor<?x20x16x4xf32>
-// CHECK: ht.contract %{{.*}} [0, 1, 2], %{{.*}} [5, 3, 1, 4] -> [0, 5, 2, 3, 4] outer [5] : tensor<?x8x20xf32>, tensor<4x16x8x4xf32> -> tensor<?x4x20x16x4xf32>
+// CHECK: ht.contract %{{.*}} [0, 1, 2], %{{.*}} [5, 3, 1, 4] -> [0, 5, 2, 3, 4] : tensor<?x8x20xf32>, tensor<4x16x8x4xf32> -> tensor<?x4x20x16x4xf32>
 func.func @contract(%x: tensor<?x8x20xf32>, %u: tensor<16x8x4xf32>, %s: tensor<4x16x8x4xf32>)
     -> (tensor<?x20x16x4xf32>, tensor<?x4x20x16x4xf32>) {
   %t = ht.contract %x [0, 1, 2], %u [3, 1, 4] -> [0, 2, 3, 4]
      : tensor<?x8x20xf32>, tensor<16x8x4xf32> -> tensor<?x20x16x4xf32>
-  %g = ht.contract %x [0, 1, 2], %s [5, 3, 1, 4] -> [0, 5, 2, 3, 4] outer [5]
+  %g = ht.contract %x [0, 1, 2], %s [5, 3, 1, 4] -> [0, 5, 2, 3, 4]
      : tensor<?x8x20xf32>, tensor<4x16x8x4xf32> -> tensor<?x4x20x16x4xf32>
   return %t, %g : tensor<?x20x16x4xf32>, tensor<?x4x20x16x4xf32>
+}
+
+// CHECK-LABEL: func.func @lstm_update
+// CHECK: ht.lstm_update(%{{.*}}, %{{.*}}), %{{.*}} bias %{{.*}} gate_activation = hard_sigmoid : (tensor<?x8xf32>, tensor<?x8xf32>, tensor<?x2xf32>, tensor<8xf32>) -> (tensor<?x2xf32>, tensor<?x2xf32>)
+// CHECK: ht.lstm_update(%{{.*}}), %{{.*}} : (tensor<3x8xf32>, tensor<3x2xf32>) -> (tensor<3x2xf32>, tensor<3x2xf32>)
+func.func @lstm_update(%zx: tensor<?x8xf32>, %zh: tensor<?x8xf32>, %c: tensor<?x2xf32>, %b: tensor<8xf32>,
+                       %z: tensor<3x8xf32>, %c3: tensor<3x2xf32>) {
+  %h, %c1 = ht.lstm_update(%zx, %zh), %c bias %b gate_activation = hard_sigmoid
+    : (tensor<?x8xf32>, tensor<?x8xf32>, tensor<?x2xf32>, tensor<8xf32>) -> (tensor<?x2xf32>, tensor<?x2xf32>)
+  %h3, %c4 = ht.lstm_update(%z), %c3 : (tensor<3x8xf32>, tensor<3x2xf32>) -> (tensor<3x2xf32>, tensor<3x2xf32>)
+  return
 }
 
 {-#

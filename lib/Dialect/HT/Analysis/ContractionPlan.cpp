@@ -100,6 +100,47 @@ SmallVector<unsigned> toLabelList(const LabelSet &labels, unsigned count) {
   return list;
 }
 
+/// Orders each step's result labels, which are its memory layout: labels
+/// that live longest outermost (the output's in output order), the labels
+/// the consuming step sums over innermost. So every intermediate is laid out
+/// `[kept by the next step..., summed by the next step]`: the next step reads
+/// its reduction with unit stride, and the last step writes the output as
+/// the network wants it, without a transpose.
+void assignLayouts(const ContractionNetwork &network, ContractionPlan &plan) {
+  unsigned count = network.tensors.size();
+  unsigned numSteps = plan.steps.size();
+  constexpr unsigned kNever = std::numeric_limits<unsigned>::max();
+  SmallVector<unsigned> consumer(numSteps, kNever);
+  for (auto [index, step] : llvm::enumerate(plan.steps))
+    for (unsigned operand : {step.lhs, step.rhs})
+      if (operand >= count)
+        consumer[operand - count] = index;
+  SmallVector<LabelSet> resultSets(numSteps);
+  for (auto [index, step] : llvm::enumerate(plan.steps))
+    for (unsigned label : step.resultLabels)
+      resultSets[index].set(label);
+  auto outputPosition = [&](unsigned label) -> unsigned {
+    auto it = llvm::find(network.outputLabels, label);
+    return it == network.outputLabels.end()
+               ? kNever
+               : unsigned(it - network.outputLabels.begin());
+  };
+  for (unsigned index = 0; index < numSteps; ++index) {
+    auto deathOf = [&](unsigned label) {
+      unsigned at = consumer[index];
+      while (at != kNever && resultSets[at].test(label))
+        at = consumer[at];
+      return at;
+    };
+    // Sort key: later death first; among survivors, output order; then id.
+    auto key = [&](unsigned label) {
+      return std::make_tuple(~deathOf(label), outputPosition(label), label);
+    };
+    llvm::stable_sort(plan.steps[index].resultLabels,
+                      [&](unsigned a, unsigned b) { return key(a) < key(b); });
+  }
+}
+
 } // namespace
 
 unsigned ContractionNetwork::addLabel(int64_t size) {
@@ -153,6 +194,7 @@ mlir::ht::costPlan(const ContractionNetwork &network,
     operands.push_back(joined);
   }
   assert(operands.back() == costs.all() && "the plan contracts every tensor");
+  assignLayouts(network, plan);
   return plan;
 }
 
@@ -374,10 +416,11 @@ ContractionNetwork mlir::ht::buildHTLinearNetwork(const HTShape &shape,
 ContractionPlan mlir::ht::planHTLinear(const HTShape &shape,
                                        const ContractionNetwork &network,
                                        OrderStrategy strategy,
-                                       const CostOptions &options) {
+                                       const CostOptions &options,
+                                       unsigned maxExactTensors) {
   switch (strategy) {
   case OrderStrategy::Optimal:
-    return findOptimalPlan(network, options);
+    return findOptimalPlan(network, options, maxExactTensors);
   case OrderStrategy::Greedy:
     return findGreedyPlan(network, options);
   case OrderStrategy::LeftToRight:

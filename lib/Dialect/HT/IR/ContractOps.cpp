@@ -107,13 +107,5 @@ LogicalResult ContractOp::verify() {
     if (!sizes.count(label))
       return emitOpError("result label ")
              << label << " is in neither operand";
-  if (std::optional<ArrayRef<int64_t>> outer = getOuterLabels())
-    for (int64_t label : *outer) {
-      if (!llvm::is_contained(getResultLabels(), label))
-        return emitOpError("outer label ")
-               << label << " is not a result label";
-      if (llvm::count(*outer, label) > 1)
-        return emitOpError("outer labels repeat ") << label;
-    }
   return check("result", getType(), getResultLabels());
 }

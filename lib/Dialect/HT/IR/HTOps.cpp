@@ -80,6 +80,20 @@ LogicalResult ToDenseOp::verify() {
 // ht.linear
 //===----------------------------------------------------------------------===//
 
+unsigned LinearOp::getNumWeights() { return 1; }
+OpOperand &LinearOp::getWeightOperand(unsigned) { return getWeightMutable(); }
+WeightRole LinearOp::getWeightRole(unsigned) { return WeightRole::Linear; }
+OperandRange LinearOp::getBiasOperands() { return getBiasMutable(); }
+int64_t LinearOp::getWeightRows(unsigned) {
+  int64_t rows = 1;
+  for (int64_t size : getInput().getType().getShape().drop_back()) {
+    if (ShapedType::isDynamic(size))
+      return ShapedType::kDynamic;
+    rows *= size;
+  }
+  return rows;
+}
+
 LogicalResult LinearOp::verify() {
   RankedTensorType inputType = getInput().getType();
   Type elementType;

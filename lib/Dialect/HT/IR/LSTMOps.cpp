@@ -11,36 +11,51 @@
 using namespace mlir;
 using namespace mlir::ht;
 
-static StringRef getWeightRoleImpl(WeightForm form, unsigned index) {
-  static constexpr StringRef kStacked[] = {"W_ih", "W_hh"};
-  static constexpr StringRef kPerGate[] = {"W_ih[i]", "W_ih[f]", "W_ih[g]",
-                                           "W_ih[o]", "W_hh"};
-  static constexpr StringRef kFused[] = {"[W_ih|W_hh]"};
-  static constexpr StringRef kProjected[] = {"W_hh"};
-  ArrayRef<StringRef> roles;
+/// The role of weight `index` of an LSTM op whose weights come in `form`
+/// (the verifier checks their number).
+static WeightRole getLSTMWeightRole(WeightForm form, unsigned index) {
   switch (form) {
   case WeightForm::Stacked:
-    roles = kStacked;
-    break;
+    return index == 0 ? WeightRole::Input : WeightRole::Recurrent;
   case WeightForm::PerGate:
-    roles = kPerGate;
-    break;
+    return index < 4 ? WeightRole::Input : WeightRole::Recurrent;
   case WeightForm::Fused:
-    roles = kFused;
-    break;
+    return WeightRole::InputRecurrent;
   case WeightForm::Projected:
-    roles = kProjected;
-    break;
+    return WeightRole::Recurrent;
   }
-  return index < roles.size() ? roles[index] : StringRef("(extra weight)");
+  llvm_unreachable("unknown weight form");
 }
 
-StringRef LSTMOp::getWeightRole(unsigned index) {
-  return getWeightRoleImpl(getForm(), index);
+static std::optional<unsigned> getLSTMWeightGate(WeightForm form,
+                                                 unsigned index) {
+  if (form == WeightForm::PerGate && index < 4)
+    return index;
+  return std::nullopt;
 }
-StringRef LSTMCellOp::getWeightRole(unsigned index) {
-  return getWeightRoleImpl(getForm(), index);
+
+/// One product per step: the rows are the batch.
+static int64_t getLSTMWeightRows(Value h0) {
+  return cast<RankedTensorType>(h0.getType()).getDimSize(0);
 }
+
+#define HT_LSTM_WEIGHTED_OP_METHODS(OpTy)                                      \
+  unsigned OpTy::getNumWeights() { return getWeights().size(); }              \
+  OpOperand &OpTy::getWeightOperand(unsigned index) {                         \
+    return getWeightsMutable()[index];                                         \
+  }                                                                            \
+  WeightRole OpTy::getWeightRole(unsigned index) {                             \
+    return getLSTMWeightRole(getForm(), index);                                \
+  }                                                                            \
+  std::optional<unsigned> OpTy::getWeightGate(unsigned index) {                \
+    return getLSTMWeightGate(getForm(), index);                                \
+  }                                                                            \
+  int64_t OpTy::getWeightRows(unsigned) { return getLSTMWeightRows(getH0()); } \
+  OperandRange OpTy::getBiasOperands() { return getBiases(); }
+
+HT_LSTM_WEIGHTED_OP_METHODS(LSTMOp)
+HT_LSTM_WEIGHTED_OP_METHODS(LSTMCellOp)
+#undef HT_LSTM_WEIGHTED_OP_METHODS
 
 namespace {
 /// The rows x cols a weight has, whether dense or HT.
@@ -132,7 +147,8 @@ LogicalResult verifyLSTMOperands(OpTy op, bool isSequence) {
            << stringifyWeightForm(form) << "' takes " << expected.size()
            << " weights, got " << op.getWeights().size();
   for (auto [index, weight] : llvm::enumerate(op.getWeights())) {
-    StringRef role = op.getWeightRole(index);
+    std::string role = getWeightName(op.getWeightRole(index),
+                                     op.getWeightGate(index));
     auto [rows, cols] = getWeightShape(weight.getType());
     if (rows != expected[index].rows || cols != expected[index].cols)
       return op.emitOpError()
@@ -190,6 +206,45 @@ LogicalResult LSTMCellOp::verify() {
   if (failed(verifyLSTMOperands(*this, /*isSequence=*/false)))
     return failure();
   Type stateType = getH0().getType();
+  return failure(
+      failed(verifyResultType(*this, "h", getH().getType(), stateType)) ||
+      failed(verifyResultType(*this, "c", getC().getType(), stateType)));
+}
+
+//===----------------------------------------------------------------------===//
+// ht.lstm_update
+//===----------------------------------------------------------------------===//
+
+LogicalResult LSTMUpdateOp::verify() {
+  auto stateType = cast<RankedTensorType>(getC0().getType());
+  int64_t hidden = stateType.getDimSize(1);
+  if (ShapedType::isDynamic(hidden))
+    return emitOpError("c0's hidden dimension H must be static, got ")
+           << stateType;
+  Type elementType = stateType.getElementType();
+  if (getPreactivations().empty())
+    return emitOpError("takes at least one pre-activation part");
+  for (auto [index, part] : llvm::enumerate(getPreactivations())) {
+    auto type = cast<RankedTensorType>(part.getType());
+    if (type.getElementType() != elementType)
+      return emitOpError("pre-activation #")
+             << index << "'s element type " << type.getElementType()
+             << " differs from c0's " << elementType;
+    if (type.getDimSize(1) != 4 * hidden)
+      return emitOpError("pre-activation #")
+             << index << " is " << type << "; expected [B, 4H] with 4H = "
+             << 4 * hidden;
+    if (!dimsCompatible(type.getDimSize(0), stateType.getDimSize(0)))
+      return emitOpError("pre-activation #")
+             << index << "'s batch size " << type.getDimSize(0)
+             << " differs from c0's " << stateType.getDimSize(0);
+  }
+  if (Value bias = getBias()) {
+    auto expectedBias = RankedTensorType::get({4 * hidden}, elementType);
+    if (bias.getType() != expectedBias)
+      return emitOpError("bias has type ")
+             << bias.getType() << "; expected " << expectedBias << " ([4H])";
+  }
   return failure(
       failed(verifyResultType(*this, "h", getH().getType(), stateType)) ||
       failed(verifyResultType(*this, "c", getC().getType(), stateType)));

@@ -1,12 +1,11 @@
 //===- ChooseWeightFormat.cpp - Dense or HT, per LSTM weight --------------===//
 
-#include "CostOptions.h"
+#include "Planning.h"
 #include "ht/Compression/HSVD.h"
 #include "ht/Dialect/HT/Transforms/Passes.h"
 #include "ht/Dialect/HT/Utils/ConstantData.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -44,75 +43,65 @@ struct HTChooseWeightFormatPass
   using Base::Base;
 
   void runOnOperation() override {
-    getOperation().walk([&](Operation *op) {
-      llvm::TypeSwitch<Operation *>(op)
-          .Case([&](LSTMOp lstm) { chooseForLSTM(lstm); })
-          .Case([&](LSTMCellOp cell) { chooseForLSTM(cell); });
+    PlanningOptions options = HT_PLANNING_OPTIONS_OF_PASS();
+    SmallVector<std::pair<WeightedOpInterface, unsigned>> weights;
+    getOperation().walk([&](WeightedOpInterface op) {
+      for (unsigned index = 0, e = op.getNumWeights(); index < e; ++index)
+        if (op.getWeight(index).getDefiningOp<ConstantOp>())
+          weights.push_back({op, index});
     });
+    for (auto [op, index] : weights)
+      choose(op, index, options);
   }
 
-  template <typename LSTMLikeOp>
-  void chooseForLSTM(LSTMLikeOp op) {
-    int64_t batch = op.getH0().getType().getDimSize(0);
-    int64_t rows = ShapedType::isDynamic(batch) ? int64_t(expectedRows) : batch;
-    unsigned begin = op.getWeights().getBeginOperandIndex();
-    for (unsigned index = 0, e = op.getWeights().size(); index < e; ++index)
-      choose(op, op->getOpOperand(begin + index),
-             op.getWeightRole(index), rows);
-  }
-
-  void choose(Operation *op, OpOperand &operand, StringRef role,
-              int64_t rows) {
+  void choose(WeightedOpInterface op, unsigned index,
+              const PlanningOptions &options) {
+    OpOperand &operand = op.getWeightOperand(index);
     auto constant = operand.get().getDefiningOp<ConstantOp>();
-    if (!constant)
-      return;
     MatrixType type = constant.getType();
     HTShape shape = type.getShape();
-    // As the lowering costs it: nothing folded, the weights meet the
-    // activations every step.
-    CostOptions options = makeCostOptions(costModel, writeWeight,
-                                          /*foldWeights=*/false, 0);
-    ContractionNetwork network =
-        buildHTLinearNetwork(shape, rows, /*constantWeights=*/false);
-    ContractionPlan plan =
-        strategy == OrderStrategy::Optimal
-            ? findOptimalPlan(network, options, maxExactTensors)
-            : planHTLinear(shape, network, strategy, options);
+    int64_t rows = resolveRows(op.getWeightRows(index), options.expectedRows);
+    // The plan ht-order-contractions will run for this product, folding
+    // included: what the HT form really costs at run time.
+    ContractionPlan plan = planWeight(op, index, options).plan;
     double elements = double(shape.getNumRows()) * shape.getNumCols();
     double denseCost = rows * elements;
-    if (costModel == CostModel::MacsPlusWrites)
-      denseCost += writeWeight * rows * shape.getNumRows();
-    bool makeDense = denseCost < plan.cost && elements <= foldSizeLimit;
+    if (options.costs.model == CostModel::MacsPlusWrites)
+      denseCost += options.costs.writeWeight * rows * shape.getNumRows();
+    // A tie goes to dense: the same multiply-adds as one plain GEMM.
+    bool dense = denseCost <= plan.cost;
+    bool makeDense = dense && elements <= options.costs.foldSizeLimit;
     if (report)
-      printChoice(op, role, shape, rows, plan.cost, denseCost, makeDense);
+      printChoice(op, index, shape, rows, plan.cost, denseCost, dense,
+                  makeDense);
     if (!makeDense)
       return;
     std::optional<HTFactorValues> factors = readFactors(constant);
     if (!factors)
       return;
-    OpBuilder builder(op);
-    Value dense = arith::ConstantOp::create(
+    // Where the HT constant was, so a product in a loop keeps its weight
+    // outside of it.
+    OpBuilder builder(constant);
+    Value denseWeight = arith::ConstantOp::create(
         builder, constant.getLoc(),
         makeFloatElements(type.getDenseType(), reconstructDense(*factors)));
-    operand.set(dense);
+    operand.set(denseWeight);
     if (constant->use_empty())
       constant->erase();
   }
 
-  void printChoice(Operation *op, StringRef role, const HTShape &shape,
-                   int64_t rows, double htCost, double denseCost,
-                   bool makeDense) {
+  void printChoice(WeightedOpInterface op, unsigned index,
+                   const HTShape &shape, int64_t rows, double htCost,
+                   double denseCost, bool dense, bool makeDense) {
     std::string function = "?";
     if (auto func = op->getParentOfType<func::FuncOp>())
       function = func.getSymName().str();
     llvm::outs() << llvm::formatv(
-        "ht-choose-weight-format: {0} in @{1}: {2} {3} x {4}, {5} rows per "
-        "step: HT {6:F0}, dense {7:F0} -> {8}\n",
-        op->getName(), function, role, shape.getNumRows(), shape.getNumCols(),
-        rows, htCost, denseCost,
-        makeDense ? "dense"
-                  : (denseCost < htCost ? "HT (too large to make dense)"
-                                        : "HT"));
+        "ht-choose-weight-format: {0} in @{1}: {2} {3} x {4}, {5} rows: HT "
+        "{6:F0}, dense {7:F0} -> {8}\n",
+        op->getName(), function, op.getWeightName(index), shape.getNumRows(),
+        shape.getNumCols(), rows, htCost, denseCost,
+        makeDense ? "dense" : (dense ? "HT (too large to make dense)" : "HT"));
   }
 };
 

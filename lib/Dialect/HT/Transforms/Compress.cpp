@@ -13,8 +13,6 @@
 #include "ShapeFormat.h"
 
 #include "mlir/IR/Matchers.h"
-#include "llvm/ADT/StringSet.h"
-#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -33,43 +31,22 @@ namespace {
 
 constexpr StringRef kSelectors[] = {"W_ih", "W_hh", "W", "all"};
 
-/// Which `weights=` selector covers a weight of the given role (the names
-/// ht-stats prints: W_ih, W_ih[g], W_hh, [W_ih|W_hh], W).
-StringRef selectorOf(StringRef role) {
-  if (role.starts_with("W_ih"))
-    return "W_ih";
-  if (role == "W_hh")
-    return "W_hh";
-  return "W";
+/// The roles a `weights=` selector stands for.
+SmallVector<WeightRole> getSelectedRoles(StringRef selector) {
+  if (selector == "W_ih")
+    return {WeightRole::Input};
+  if (selector == "W_hh")
+    return {WeightRole::Recurrent};
+  if (selector == "W")
+    return {WeightRole::InputRecurrent, WeightRole::Linear};
+  return {WeightRole::Input, WeightRole::Recurrent, WeightRole::InputRecurrent,
+          WeightRole::Linear};
 }
 
 std::string formatScientific(double value) {
   char text[32];
   std::snprintf(text, sizeof(text), "%.3e", value);
   return text;
-}
-
-/// One weight operand of an op, with the name the reports use.
-struct WeightUse {
-  OpOperand *operand;
-  std::string role;
-};
-
-SmallVector<WeightUse> getWeightUses(Operation *op) {
-  SmallVector<WeightUse> uses;
-  auto addLSTM = [&](auto lstm) {
-    unsigned begin = lstm.getWeights().getBeginOperandIndex();
-    for (unsigned index = 0, e = lstm.getWeights().size(); index < e; ++index)
-      uses.push_back({&op->getOpOperand(begin + index),
-                      lstm.getWeightRole(index).str()});
-  };
-  llvm::TypeSwitch<Operation *>(op)
-      .Case([&](LSTMOp lstm) { addLSTM(lstm); })
-      .Case([&](LSTMCellOp cell) { addLSTM(cell); })
-      .Case([&](LinearOp linear) {
-        uses.push_back({&linear.getWeightMutable(), "W"});
-      });
-  return uses;
 }
 
 struct HTCompressPass : public mlir::ht::impl::HTCompressBase<HTCompressPass> {
@@ -93,28 +70,28 @@ struct HTCompressPass : public mlir::ht::impl::HTCompressBase<HTCompressPass> {
       return signalPassFailure();
     }
 
-    SmallVector<Operation *> weightedOps;
-    getOperation().walk([&](Operation *op) {
-      if (isa<LSTMOp, LSTMCellOp, LinearOp>(op))
-        weightedOps.push_back(op);
-    });
+    SmallVector<WeightedOpInterface> weightedOps;
+    getOperation().walk(
+        [&](WeightedOpInterface op) { weightedOps.push_back(op); });
     DenseMap<Value, Value> compressed; // a shared constant is compressed once
     SmallVector<Operation *> replacedConstants;
-    for (Operation *op : weightedOps)
-      for (WeightUse &use : getWeightUses(op)) {
-        Value weight = use.operand->get();
+    for (WeightedOpInterface op : weightedOps)
+      for (unsigned index = 0, e = op.getNumWeights(); index < e; ++index) {
+        OpOperand &operand = op.getWeightOperand(index);
+        Value weight = operand.get();
         if (!isa<RankedTensorType>(weight.getType()) ||
-            !selected.contains(selectorOf(use.role)))
+            !llvm::is_contained(selected, op.getWeightRole(index)))
           continue;
         Value &matrix = compressed[weight];
         if (!matrix) {
-          FailureOr<Value> result = compressWeight(op, use.role, weight);
+          FailureOr<Value> result =
+              compressWeight(op, op.getWeightName(index), weight);
           if (failed(result))
             return signalPassFailure();
           matrix = *result;
           replacedConstants.push_back(weight.getDefiningOp());
         }
-        use.operand->set(matrix);
+        operand.set(matrix);
       }
     for (Operation *constant : replacedConstants)
       if (constant->use_empty())
@@ -129,17 +106,15 @@ private:
       return std::optional<std::string>(message.str());
     };
     selected.clear();
-    if (weights.empty())
-      selected = {"W_ih", "W"};
-    for (const std::string &name : weights) {
+    SmallVector<std::string> selectors(weights.begin(), weights.end());
+    if (selectors.empty())
+      selectors = {"W_ih", "W"};
+    for (const std::string &name : selectors) {
       if (!llvm::is_contained(kSelectors, name))
         return fail(llvm::formatv("unknown weight '{0}' in weights=; "
                                   "expected W_ih, W_hh, W or all",
                                   name));
-      if (name == "all")
-        selected.insert_range(ArrayRef<StringRef>{"W_ih", "W_hh", "W"});
-      else
-        selected.insert(name);
+      llvm::append_range(selected, getSelectedRoles(name));
     }
     if (rowModes.empty() != colModes.empty())
       return fail(
@@ -274,7 +249,7 @@ private:
     llvm::outs() << "    " << describeShape(shape) << "\n";
   }
 
-  llvm::StringSet<> selected;
+  SmallVector<WeightRole> selected;
   std::optional<TreeStructure> dimensionTree;
   HSVDOptions hsvdOptions;
 };

@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "CostOptions.h"
+#include "Planning.h"
 #include "LinearNetwork.h"
 #include "ht/Dialect/HT/Transforms/Passes.h"
 #include "ht/Dialect/HT/Utils/ConstantData.h"
@@ -87,8 +87,7 @@ struct HTFuseGatesPass : public mlir::ht::impl::HTFuseGatesBase<HTFuseGatesPass>
   using Base::Base;
 
   void runOnOperation() override {
-    CostOptions options =
-        makeCostOptions(costModel, writeWeight, foldWeights, foldSizeLimit);
+    PlanningOptions options = HT_PLANNING_OPTIONS_OF_PASS();
     SmallVector<std::pair<tensor::ConcatOp, SmallVector<LinearOp>>> groups;
     getOperation().walk([&](tensor::ConcatOp concat) {
       if (std::optional<SmallVector<LinearOp>> linears = matchGroup(concat))
@@ -100,7 +99,7 @@ struct HTFuseGatesPass : public mlir::ht::impl::HTFuseGatesBase<HTFuseGatesPass>
   }
 
   void fuse(IRRewriter &rewriter, tensor::ConcatOp concat,
-            SmallVector<LinearOp> linears, const CostOptions &options) {
+            SmallVector<LinearOp> linears, const PlanningOptions &options) {
     LinearOp first = linears.front();
     Location loc = concat.getLoc();
     auto type = cast<MatrixType>(first.getWeight().getType());
@@ -114,15 +113,12 @@ struct HTFuseGatesPass : public mlir::ht::impl::HTFuseGatesBase<HTFuseGatesPass>
         return; // an unreadable constant: leave the group as it is
       factors.push_back(*stacked);
     }
-    ContractionNetwork network = buildHTLinearNetwork(
-        shape, getLinearRows(first, expectedRows), /*constantWeights=*/true,
-        numStacked);
-    ContractionPlan plan =
-        strategy == OrderStrategy::Optimal
-            ? findOptimalPlan(network, options, maxExactTensors)
-            : planHTLinear(shape, network, strategy, options);
-    Value result = emitLinearNetwork(rewriter, loc, first.getInput(), shape,
-                                     factors, numStacked, network, plan);
+    PlannedProduct product = planProduct(
+        shape, resolveRows(first.getWeightRows(0), options.expectedRows),
+        /*constantWeights=*/true, options, numStacked);
+    Value result =
+        emitLinearNetwork(rewriter, loc, first.getInput(), shape, factors,
+                          numStacked, product.network, product.plan);
     if (first.getBias()) {
       SmallVector<Value> biases = llvm::map_to_vector(
           linears, [](LinearOp linear) -> Value { return linear.getBias(); });

@@ -42,22 +42,15 @@ Value mlir::ht::emitLinearNetwork(RewriterBase &rewriter, Location loc,
     labels.push_back(toIR(tensorLabels));
 
   for (auto [index, step] : llvm::enumerate(plan.steps)) {
-    bool last = index + 1 == plan.steps.size();
-    SmallVector<int64_t> resultLabels =
-        toIR(last ? ArrayRef<unsigned>(network.outputLabels)
-                  : ArrayRef<unsigned>(step.resultLabels));
+    // The plan's layout: the last step's labels are the output's.
+    SmallVector<int64_t> resultLabels = toIR(step.resultLabels);
     auto resultType = RankedTensorType::get(
         llvm::map_to_vector(resultLabels, sizeOf), inputType.getElementType());
-    // Where there is a gate label (plan label 1), its loop goes outermost:
-    // each gate then runs a single matrix's loop nest.
-    DenseI64ArrayAttr outer;
-    if (numStacked > 1 && llvm::is_contained(resultLabels, leading))
-      outer = rewriter.getDenseI64ArrayAttr({leading});
     Value result = ContractOp::create(
         rewriter, loc, resultType, operands[step.lhs],
         rewriter.getDenseI64ArrayAttr(labels[step.lhs]), operands[step.rhs],
         rewriter.getDenseI64ArrayAttr(labels[step.rhs]),
-        rewriter.getDenseI64ArrayAttr(resultLabels), outer);
+        rewriter.getDenseI64ArrayAttr(resultLabels));
     operands.push_back(result);
     labels.push_back(resultLabels);
   }

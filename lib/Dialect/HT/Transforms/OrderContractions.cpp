@@ -1,6 +1,6 @@
 //===- OrderContractions.cpp - ht.linear into ordered ht.contract ---------===//
 
-#include "CostOptions.h"
+#include "Planning.h"
 #include "LinearNetwork.h"
 #include "ht/Dialect/HT/Transforms/Passes.h"
 #include "ht/Dialect/HT/Utils/TensorBuilders.h"
@@ -43,25 +43,20 @@ struct HTOrderContractionsPass
   using Base::Base;
 
   void runOnOperation() override {
-    CostOptions options =
-        makeCostOptions(costModel, writeWeight, foldWeights, foldSizeLimit);
+    PlanningOptions options = HT_PLANNING_OPTIONS_OF_PASS();
     IRRewriter rewriter(&getContext());
+    // Every ht.linear with an HT weight, inside loops too: after
+    // ht-expand-lstm the recurrent products are ht.linear ops in the loop.
     SmallVector<LinearOp> linears;
     getOperation().walk([&](LinearOp op) {
       if (isa<MatrixType>(op.getWeight().getType()))
         linears.push_back(op);
     });
     for (LinearOp op : linears) {
-      HTShape shape = cast<MatrixType>(op.getWeight().getType()).getShape();
-      ContractionNetwork network = buildHTLinearNetwork(
-          shape, getLinearRows(op, expectedRows),
-          hasConstantFactors(op.getWeight()));
-      ContractionPlan plan =
-          strategy == OrderStrategy::Optimal
-              ? findOptimalPlan(network, options, maxExactTensors)
-              : planHTLinear(shape, network, strategy, options);
+      PlannedProduct product = planWeight(op, /*index=*/0, options);
       rewriter.setInsertionPoint(op);
-      rewriter.replaceOp(op, emitPlan(rewriter, op, network, plan));
+      rewriter.replaceOp(op,
+                         emitPlan(rewriter, op, product.network, product.plan));
     }
   }
 };

@@ -1,6 +1,6 @@
 //===- Report.cpp - The ht-report pass ------------------------------------===//
 
-#include "CostOptions.h"
+#include "Planning.h"
 #include "ht/Dialect/HT/Transforms/Passes.h"
 
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -17,28 +17,12 @@ using namespace mlir::ht;
 
 namespace {
 
-/// An HT product in the IR: a weight, its role, and the rows it multiplies.
+/// An HT weight of an op, with the rows one execution multiplies it with.
 struct Product {
-  Operation *op;
-  std::string role;
-  Value weight;
+  WeightedOpInterface op;
+  unsigned index;
   int64_t rows;
 };
-
-int64_t staticOr(int64_t size, int64_t fallback) {
-  return ShapedType::isDynamic(size) ? fallback : size;
-}
-
-template <typename LSTMLikeOp>
-void collectLSTM(LSTMLikeOp op, int64_t batchDim, int64_t expectedRows,
-                 SmallVectorImpl<Product> &products) {
-  // One product per step: the rows are the batch.
-  int64_t rows =
-      staticOr(op.getInput().getType().getDimSize(batchDim), expectedRows);
-  for (auto [index, weight] : llvm::enumerate(op.getWeights()))
-    if (isa<MatrixType>(weight.getType()))
-      products.push_back({op, op.getWeightRole(index).str(), weight, rows});
-}
 
 /// Multiply-adds of an emitted ht.contract, where its sizes are static.
 std::optional<double> countMacs(ContractOp op) {
@@ -63,33 +47,38 @@ struct HTReportPass : public mlir::ht::impl::HTReportBase<HTReportPass> {
   using Base::Base;
 
   void runOnOperation() override {
-    CostOptions options =
+    PlanningOptions options;
+    options.costs =
         makeCostOptions(costModel, writeWeight, foldWeights, foldSizeLimit);
+    options.expectedRows = expectedRows;
     raw_ostream &os = llvm::outs();
     SmallVector<Product> products;
-    getOperation().walk([&](Operation *op) {
-      auto linear = dyn_cast<LinearOp>(op);
-      if (linear && isa<MatrixType>(linear.getWeight().getType()))
-        products.push_back({op, "W", linear.getWeight(),
-                            getLinearRows(linear, expectedRows)});
-      else if (auto lstm = dyn_cast<LSTMOp>(op))
-        collectLSTM(lstm, /*batchDim=*/1, expectedRows, products);
-      else if (auto cell = dyn_cast<LSTMCellOp>(op))
-        collectLSTM(cell, /*batchDim=*/0, expectedRows, products);
+    getOperation().walk([&](WeightedOpInterface op) {
+      for (unsigned index = 0, e = op.getNumWeights(); index < e; ++index)
+        if (isa<MatrixType>(op.getWeight(index).getType()))
+          products.push_back(
+              {op, index, resolveRows(op.getWeightRows(index), expectedRows)});
     });
 
-    for (const Product &product : products) {
-      HTShape shape = cast<MatrixType>(product.weight.getType()).getShape();
-      ContractionNetwork network = buildHTLinearNetwork(
-          shape, product.rows, hasConstantFactors(product.weight));
+    for (Product &product : products) {
+      Value weight = product.op.getWeight(product.index);
+      HTShape shape = cast<MatrixType>(weight.getType()).getShape();
+      auto plan = [&](OrderStrategy strategy) {
+        PlanningOptions strategyOptions = options;
+        strategyOptions.strategy = strategy;
+        return planProduct(shape, product.rows, hasConstantFactors(weight),
+                           strategyOptions);
+      };
       auto perRow = [&](const ContractionPlan &plan) {
         return plan.runtimeMacs / static_cast<double>(product.rows);
       };
-      ContractionPlan optimal =
-          planHTLinear(shape, network, OrderStrategy::Optimal, options);
+      PlannedProduct chosen = plan(OrderStrategy::Optimal);
+      const ContractionNetwork &network = chosen.network;
+      const ContractionPlan &optimal = chosen.plan;
       auto function = product.op->getParentOfType<FunctionOpInterface>();
       os << product.op->getName() << " in @"
-         << (function ? function.getName() : "?") << ", " << product.role
+         << (function ? function.getName() : "?") << ", "
+         << product.op.getWeightName(product.index)
          << ": " << shape.getNumRows() << " x " << shape.getNumCols()
          << ", tree " << shape.tree.str() << ", " << product.rows
          << " row(s)\n";
@@ -104,7 +93,7 @@ struct HTReportPass : public mlir::ht::impl::HTReportBase<HTReportPass> {
             {"dense", OrderStrategy::Dense}})
         os << llvm::formatv(
             ", {0} {1:F1}", name,
-            perRow(planHTLinear(shape, network, strategy, options)));
+            perRow(plan(strategy).plan));
       os << "\n";
       unsigned folded = llvm::count_if(
           optimal.steps, [](const ContractionStep &step) { return step.folded; });

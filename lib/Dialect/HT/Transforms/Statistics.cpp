@@ -6,7 +6,6 @@
 #include "ShapeFormat.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -66,33 +65,20 @@ WeightRow describeBiases(ValueRange biases) {
   return row;
 }
 
-template <typename LSTMLikeOp>
-std::vector<WeightRow> describeLSTM(LSTMLikeOp op) {
-  std::vector<WeightRow> rows;
-  for (auto [index, weight] : llvm::enumerate(op.getWeights()))
-    rows.push_back(describeWeight(op.getWeightRole(index), weight.getType()));
-  if (!op.getBiases().empty())
-    rows.push_back(describeBiases(op.getBiases()));
-  return rows;
-}
-
 /// The weights of `op`, or nothing if `op` takes none.
 std::vector<WeightRow> describeOp(Operation *op) {
-  return llvm::TypeSwitch<Operation *, std::vector<WeightRow>>(op)
-      .Case([](LinearOp linear) {
-        std::vector<WeightRow> rows{
-            describeWeight("W", linear.getWeight().getType())};
-        if (Value bias = linear.getBias())
-          rows.push_back(describeBiases(bias));
-        return rows;
-      })
-      .Case([](ToDenseOp toDense) {
-        return std::vector<WeightRow>{
-            describeWeight("W", toDense.getMatrix().getType())};
-      })
-      .Case([](LSTMOp lstm) { return describeLSTM(lstm); })
-      .Case([](LSTMCellOp cell) { return describeLSTM(cell); })
-      .Default([](Operation *) { return std::vector<WeightRow>{}; });
+  if (auto toDense = dyn_cast<ToDenseOp>(op))
+    return {describeWeight("W", toDense.getMatrix().getType())};
+  auto weighted = dyn_cast<WeightedOpInterface>(op);
+  if (!weighted)
+    return {};
+  std::vector<WeightRow> rows;
+  for (unsigned index = 0, e = weighted.getNumWeights(); index < e; ++index)
+    rows.push_back(describeWeight(weighted.getWeightName(index),
+                                  weighted.getWeight(index).getType()));
+  if (!weighted.getBiasOperands().empty())
+    rows.push_back(describeBiases(weighted.getBiasOperands()));
+  return rows;
 }
 
 std::string formatRatio(int64_t dense, int64_t parameters) {

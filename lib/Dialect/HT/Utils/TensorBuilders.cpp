@@ -12,11 +12,9 @@ using namespace mlir::ht;
 Value mlir::ht::emitContraction(OpBuilder &builder, Location loc, Value lhs,
                                 ArrayRef<int64_t> lhsLabels, Value rhs,
                                 ArrayRef<int64_t> rhsLabels,
-                                ArrayRef<int64_t> resultLabels,
-                                ArrayRef<int64_t> outerLabels) {
-  // Loop dimensions: the outer ones, lhs's labels, then rhs's labels lhs
-  // lacks.
-  SmallVector<int64_t> loops(outerLabels);
+                                ArrayRef<int64_t> resultLabels) {
+  // Loop dimensions: lhs's labels, then rhs's labels lhs lacks.
+  SmallVector<int64_t> loops;
   for (int64_t label : llvm::concat<const int64_t>(lhsLabels, rhsLabels))
     if (!llvm::is_contained(loops, label))
       loops.push_back(label);

@@ -58,6 +58,9 @@ struct CostOptions {
 /// first, then the results of earlier steps in order.
 struct ContractionStep {
   unsigned lhs, rhs;
+  /// The labels the result keeps, in its layout order (outermost first):
+  /// the labels that live longest outermost, those the consuming step sums
+  /// over innermost; the last step's are the network's output labels.
   llvm::SmallVector<unsigned> resultLabels;
   double macs = 0;
   int64_t resultElements = 0;
@@ -81,8 +84,9 @@ struct ContractionPlan {
   std::string describe(const ContractionNetwork &network) const;
 };
 
-/// Recomputes every step's labels, cost and folding, and the totals, for the
-/// pairs of `plan` applied to `network`. Used to cost any plan.
+/// Recomputes every step's labels (and their layout), cost and folding, and
+/// the totals, for the pairs of `plan` applied to `network`. Every plan is
+/// made through this.
 ContractionPlan costPlan(const ContractionNetwork &network,
                          llvm::ArrayRef<std::pair<unsigned, unsigned>> pairs,
                          const CostOptions &options);
@@ -136,11 +140,14 @@ enum class OrderStrategy {
   Dense,
 };
 
-/// The plan `strategy` gives for the network of buildHTLinearNetwork.
+/// The plan `strategy` gives for the network of buildHTLinearNetwork (the
+/// exact search up to `maxExactTensors` tensors for `Optimal`). Every pass
+/// that plans or costs an HT product calls this.
 ContractionPlan planHTLinear(const HTShape &shape,
                              const ContractionNetwork &network,
                              OrderStrategy strategy,
-                             const CostOptions &options);
+                             const CostOptions &options,
+                             unsigned maxExactTensors = 18);
 
 } // namespace mlir::ht
 

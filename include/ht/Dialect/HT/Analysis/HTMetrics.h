@@ -1,6 +1,6 @@
 //===- HTMetrics.h - Size and cost figures of an HT matrix ------*- C++ -*-===//
 //
-// The figures semantics.md defines for an HT matrix (parameter count,
+// The figures docs/Semantics.md defines for an HT matrix (parameter count,
 // compression ratio) and the dense baseline's cost, as plain functions of its
 // shape.
 //

@@ -57,4 +57,17 @@ def HT_GateActivation : I32EnumAttr<"GateActivation",
   let cppNamespace = "::mlir::ht";
 }
 
+def HT_WeightRole : I32EnumAttr<"WeightRole",
+    "what a weight of an op multiplies", [
+      // W_ih (stacked, or one gate's rows of it): the input x_t.
+      I32EnumAttrCase<"Input", 0, "input">,
+      // W_hh: the previous hidden state h_(t-1).
+      I32EnumAttrCase<"Recurrent", 1, "recurrent">,
+      // [W_ih|W_hh] of the fused form: [x_t, h_(t-1)].
+      I32EnumAttrCase<"InputRecurrent", 2, "input_recurrent">,
+      // The W of ht.linear: its input rows.
+      I32EnumAttrCase<"Linear", 3, "linear">]> {
+  let cppNamespace = "::mlir::ht";
+}
+
 #endif // HT_DIALECT_HT_IR_HTATTRS_TD

@@ -24,7 +24,7 @@ def HT_Dialect : Dialect {
     mode `k` has a *leaf frame* `U_k : [m_k, n_k, r_k]` and every internal node
     `t` with children `l`, `r` has a *transfer tensor* `B_t : [r_l, r_r, r_t]`.
     The root's rank is 1. The numerical contract is the project's
-    `semantics.md`; the rationale is `docs/Rationale.md`.
+    `docs/Semantics.md`; the rationale is `docs/Rationale.md`.
 
     Conventions used by every op of the dialect:
     * leaf frames are listed by mode, `0..d-1`;

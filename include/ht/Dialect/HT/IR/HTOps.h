@@ -5,6 +5,7 @@
 
 #include "ht/Dialect/HT/IR/HTAttrs.h"
 #include "ht/Dialect/HT/IR/HTDialect.h"
+#include "ht/Dialect/HT/IR/HTInterfaces.h"
 #include "ht/Dialect/HT/IR/HTTypes.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"

@@ -5,6 +5,7 @@
 
 include "ht/Dialect/HT/IR/HTDialect.td"
 include "ht/Dialect/HT/IR/HTAttrs.td"
+include "ht/Dialect/HT/IR/HTInterfaces.td"
 include "ht/Dialect/HT/IR/HTTypes.td"
 include "mlir/IR/CommonAttrConstraints.td"
 include "mlir/IR/CommonTypeConstraints.td"
@@ -123,26 +124,21 @@ def HT_ContractOp : HT_Op<"contract", [Pure]> {
     in the order its search chose; `ht-fold-weights` evaluates those whose
     operands are constants.
 
-    The optional `outer` labels (result labels) are a schedule hint that
-    never changes the value: the lowering iterates them outermost.
-    `ht-fuse-gates` puts the gate label there, so that inside it each gate
-    runs the loop nest a single matrix would.
+    The order of the result's labels is its memory layout: the planner
+    (`ht-order-contractions`, `ht-fuse-gates`) chooses it so that the labels
+    the next step sums over are innermost (see `docs/Architecture.md`).
 
     ```mlir
     %t = ht.contract %x [0, 1, 2], %u0 [3, 1, 4] -> [0, 2, 3, 4]
        : tensor<?x8x20xf32>, tensor<16x8x4xf32> -> tensor<?x20x16x4xf32>
-    %g = ht.contract %x [0, 1, 2], %u [5, 3, 1, 4] -> [0, 5, 2, 3, 4] outer [5]
-       : tensor<?x8x20xf32>, tensor<4x16x8x4xf32> -> tensor<?x4x20x16x4xf32>
     ```
   }];
   let arguments = (ins HT_FloatTensor:$lhs, DenseI64ArrayAttr:$lhs_labels,
                        HT_FloatTensor:$rhs, DenseI64ArrayAttr:$rhs_labels,
-                       DenseI64ArrayAttr:$result_labels,
-                       OptionalAttr<DenseI64ArrayAttr>:$outer_labels);
+                       DenseI64ArrayAttr:$result_labels);
   let results = (outs HT_FloatTensor:$result);
   let assemblyFormat = [{
-    $lhs $lhs_labels `,` $rhs $rhs_labels `->` $result_labels
-    (`outer` $outer_labels^)? attr-dict `:`
+    $lhs $lhs_labels `,` $rhs $rhs_labels `->` $result_labels attr-dict `:`
     type($lhs) `,` type($rhs) `->` type($result)
   }];
   let hasVerifier = 1;
@@ -156,7 +152,8 @@ def HT_ContractOp : HT_Op<"contract", [Pure]> {
 // Computations
 //===----------------------------------------------------------------------===//
 
-def HT_LinearOp : HT_Op<"linear", [Pure]> {
+def HT_LinearOp : HT_Op<"linear", [Pure,
+    DeclareOpInterfaceMethods<HT_WeightedOpInterface>]> {
   let summary = "`Y = X Wᵀ + b` with an HT (or dense) matrix `W`";
   let description = [{
     `X` is `[..., N]` with any number of leading batch dimensions (static or
@@ -182,7 +179,8 @@ def HT_LinearOp : HT_Op<"linear", [Pure]> {
 }
 
 class HT_LSTMBase<string mnemonic, list<Trait> traits = []>
-    : HT_Op<mnemonic, !listconcat(traits, [Pure, AttrSizedOperandSegments])> {
+    : HT_Op<mnemonic, !listconcat(traits, [Pure, AttrSizedOperandSegments,
+        DeclareOpInterfaceMethods<HT_WeightedOpInterface, ["getWeightGate"]>])> {
   let arguments = (ins HT_WeightForm:$form,
                        HT_FloatTensor:$input,
                        HT_FloatMatrix:$h0,
@@ -198,11 +196,6 @@ class HT_LSTMBase<string mnemonic, list<Trait> traits = []>
     attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
-  code extraBaseClassDeclaration = [{
-    /// A readable name for weight operand `index` ("W_ih", "W_ih[f]",
-    /// "[W_ih|W_hh]", ...), for diagnostics and reports.
-    ::llvm::StringRef getWeightRole(unsigned index);
-  }];
 }
 
 def HT_LSTMOp : HT_LSTMBase<"lstm"> {
@@ -238,7 +231,6 @@ def HT_LSTMOp : HT_LSTMBase<"lstm"> {
   }];
   let results = (outs HT_FloatTensor:$output, HT_FloatMatrix:$h_n,
                       HT_FloatMatrix:$c_n);
-  let extraClassDeclaration = extraBaseClassDeclaration;
 }
 
 def HT_LSTMCellOp : HT_LSTMBase<"lstm_cell"> {
@@ -256,7 +248,40 @@ def HT_LSTMCellOp : HT_LSTMBase<"lstm_cell"> {
     ```
   }];
   let results = (outs HT_FloatMatrix:$h, HT_FloatMatrix:$c);
-  let extraClassDeclaration = extraBaseClassDeclaration;
+}
+
+def HT_LSTMUpdateOp : HT_Op<"lstm_update", [Pure, AttrSizedOperandSegments]> {
+  let summary = "The element-wise half of an LSTM step: gates, c and h";
+  let description = [{
+    What is left of an LSTM step once its products are computed:
+    `z = Σ preactivations (+ bias)`, `[B, 4H]` in gate order i, f, g, o, then
+    `i = σ(z_i)`, `f = σ(z_f)`, `g = tanh(z_g)`, `o = σ(z_o)`,
+    `c = f ⊙ c0 + i ⊙ g`, `h = o ⊙ tanh(c)`. The results are `h` and `c`,
+    `[B, H]` like `c0`. `gate_activation` is as for `ht.lstm`.
+
+    `ht-expand-lstm` turns every `ht.lstm_cell` (and the body of every
+    `ht.lstm`) into `ht.linear` products feeding one of these, so that the
+    products are planned like any other `ht.linear`; the lowering makes it
+    one element-wise kernel that also sums the parts and adds the bias.
+
+    ```mlir
+    %h, %c = ht.lstm_update(%zx, %zh), %c0 bias %b
+      : (tensor<?x64xf32>, tensor<?x64xf32>, tensor<?x16xf32>, tensor<64xf32>)
+      -> (tensor<?x16xf32>, tensor<?x16xf32>)
+    ```
+  }];
+  let arguments = (ins Variadic<HT_FloatMatrix>:$preactivations,
+                       HT_FloatMatrix:$c0,
+                       Optional<HT_FloatVector>:$bias,
+                       DefaultValuedAttr<HT_GateActivation,
+                           "::mlir::ht::GateActivation::Sigmoid">:$gate_activation);
+  let results = (outs HT_FloatMatrix:$h, HT_FloatMatrix:$c);
+  let assemblyFormat = [{
+    `(` $preactivations `)` `,` $c0 (`bias` $bias^)?
+    (`gate_activation` `=` $gate_activation^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
 }
 
 #endif // HT_DIALECT_HT_IR_HTOPS_TD

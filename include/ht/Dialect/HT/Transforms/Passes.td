@@ -109,6 +109,32 @@ def HTHoistInputProjection
                            "::mlir::tensor::TensorDialect"];
 }
 
+def HTExpandLSTM : Pass<"ht-expand-lstm", "::mlir::func::FuncOp"> {
+  let summary = "Make the recurrence explicit: LSTM steps as ht.linear products";
+  let description = [{
+    Rewrites every `ht.lstm` into an `scf.for` over its time steps (the
+    output sequence built with `tensor.insert_slice`, `b_ih + b_hh` summed
+    once before the loop), and every step, as well as every `ht.lstm_cell`,
+    into one `ht.linear` per product and one `ht.lstm_update` for the
+    element-wise rest:
+
+    * `stacked`: `x_t · W_ihᵀ` and `h · W_hhᵀ`, two parts of the update;
+    * `per_gate`: the four gates' `x_t · W_gᵀ` joined by `tensor.concat`,
+      and `h · W_hhᵀ`;
+    * `fused`: `[x_t, h] · Wᵀ` (a `tensor.concat` of `x_t` and `h`);
+    * `projected`: the input itself and `h · W_hhᵀ`.
+
+    Afterwards no HT product is hidden inside an op: `ht-order-contractions`
+    plans the recurrent and fused products exactly like any `ht.linear`
+    (their rows are the batch), `ht-fold-weights` folds their weight-only
+    steps, and `ht-choose-weight-format` costs them with the same plan.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 //===----------------------------------------------------------------------===//
 // Contraction order
 //===----------------------------------------------------------------------===//
@@ -158,7 +184,13 @@ def HTOrderContractions
     the leaf frames and the transfer tensors), chooses the order of pairwise
     contractions with `strategy`, and emits it as `ht.factors` plus one
     `ht.contract` per step, between the reshapes that bring the input to
-    `[rows, n_0, ..., n_(d-1)]` and the result back.
+    `[rows, n_0, ..., n_(d-1)]` and the result back. That includes the
+    recurrent and fused products of LSTMs once `ht-expand-lstm` has made
+    them `ht.linear` ops inside the time loop.
+
+    The plan also fixes each intermediate's layout (the order of its
+    labels): the labels that live longest outermost, those the next step
+    sums over innermost, and the last step writes the output's order.
 
     * `optimal`: the least total cost over all contraction trees (exact
       dynamic programme over connected sub-networks, greedy past
@@ -181,21 +213,22 @@ def HTOrderContractions
 
 def HTChooseWeightFormat
     : Pass<"ht-choose-weight-format", "::mlir::func::FuncOp"> {
-  let summary = "Keep each LSTM weight in HT form or make it dense, whichever is cheaper";
+  let summary = "Keep each constant HT weight in HT form or make it dense, whichever is cheaper";
   let description = [{
-    For every constant HT weight of an `ht.lstm` or `ht.lstm_cell` (the
-    recurrent `W_hh`; `W_ih` or `[W_ih|W_hh]` when not hoisted), compares
-    the cost of one step's product `[B, N] x Wᵀ` in HT form, contracted in
-    the order `convert-ht-to-linalg` will use (`strategy`, nothing folded:
-    the factors meet the activations every step), with a dense GEMM, for
-    `B` rows: the batch, or `expected-rows` where it is dynamic. When dense
-    is cheaper and `W` has at most `fold-size-limit` elements, `W` is
+    For every constant HT weight of an op that multiplies weights
+    (`ht.linear`; `ht.lstm` and `ht.lstm_cell` when they have not been
+    expanded), plans the product `[rows, N] x Wᵀ` exactly as
+    `ht-order-contractions` will (the same `strategy`, cost model, folding
+    and `expected-rows`) and compares its run-time cost with one dense GEMM
+    for the same rows: the product's rows, the batch of an LSTM step, or
+    `expected-rows` where they are dynamic. When dense costs as much or
+    less and `W` has at most `fold-size-limit` elements, `W` is
     reconstructed at compile time (double precision, rounded to the element
     type) and the op takes the dense constant. Typical of small recurrent
-    matrices at higher ranks.
+    matrices at higher ranks, or of any HT weight under a naive order.
 
-    `ht.linear` needs no such pass: `ht-order-contractions` weighs the dense
-    reconstruction against every HT order, with folding.
+    In the `ht-optimize` pipeline it runs after `ht-expand-lstm`, so the
+    recurrent products it sees are `ht.linear` ops inside the time loop.
     With `report`, prints one line per weight with both costs and the choice.
   }];
   let options = !listconcat(HTOrderOptions, HTCostOptions, [
@@ -223,12 +256,11 @@ def HTFuseGates : Pass<"ht-fuse-gates", "::mlir::func::FuncOp"> {
     Weights that are not constants, differ in shape, or results used
     elsewhere than the concatenation are left to `ht-order-contractions`.
 
-    Every step it emits names the gate label `outer`, so the lowering
-    iterates the gates outermost and each gate keeps the loop nest (and the
-    vectorisation) of a single matrix.
+    The gate label follows the rows in every intermediate's layout (it lives
+    to the output), so each gate's block of an intermediate is contiguous.
     (The other half of gate fusion, bias + sigma/tanh + the cell and hidden
     update of a step in one element-wise kernel, is how
-    `convert-ht-to-linalg` always lowers an LSTM step.)
+    `convert-ht-to-linalg` always lowers `ht.lstm_update`.)
   }];
   let options = !listconcat(HTOrderOptions, HTCostOptions);
   let dependentDialects = ["::mlir::arith::ArithDialect",

@@ -17,12 +17,11 @@ namespace mlir::ht {
 /// One linalg.contract (or linalg.generic) contracting `lhs` and `rhs` whose
 /// dimensions carry `lhsLabels` and `rhsLabels`: the result carries
 /// `resultLabels` (in that order) and every other label is summed over.
-/// Loops run `outerLabels` outermost, then the lhs's labels, then the rhs's.
+/// Loops run the lhs's labels, then the rhs's others.
 Value emitContraction(OpBuilder &builder, Location loc, Value lhs,
                       ArrayRef<int64_t> lhsLabels, Value rhs,
                       ArrayRef<int64_t> rhsLabels,
-                      ArrayRef<int64_t> resultLabels,
-                      ArrayRef<int64_t> outerLabels = {});
+                      ArrayRef<int64_t> resultLabels);
 
 /// `y + bias` for `y : [..., M]`, `bias : [M]`.
 Value emitAddBias(OpBuilder &builder, Location loc, Value y, Value bias);
