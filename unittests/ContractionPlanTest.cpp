@@ -240,11 +240,12 @@ TEST(ContractionPlan, StackedNetworksCostTheirCountTimesOne) {
   }
 }
 
-// Every plan lays out each intermediate as the layout rule says: exactly
-// the kept labels; those the consuming step sums innermost (after every
-// label it keeps); survivors to the output outermost, in output order; and
-// the last step in the output's order, so nothing needs a transpose.
-TEST(ContractionPlan, LayoutsPutTheNextReductionInnermost) {
+// Every plan lays out each step's result as the C[M, N] of a matrix
+// product: exactly the kept labels, first those of the activation operand
+// (the one holding the input X, which alone carries the rows) in its order,
+// then the weight operand's own in its order, so the weight's labels are
+// innermost.
+TEST(ContractionPlan, LayoutsAreMatrixProductOutputs) {
   std::mt19937 rng(31);
   for (int trial = 0; trial < 200; ++trial) {
     HTShape shape = randomShape(2 + trial % 5, rng);
@@ -255,43 +256,34 @@ TEST(ContractionPlan, LayoutsPutTheNextReductionInnermost) {
     ContractionPlan plan = planHTLinear(shape, network, strategy, options);
     SCOPED_TRACE("trial " + std::to_string(trial));
     ASSERT_FALSE(plan.steps.empty());
-    EXPECT_EQ(plan.steps.back().resultLabels,
-              llvm::SmallVector<unsigned>(network.outputLabels));
     unsigned count = network.tensors.size();
+    // Which operands hold X (tensor 0), and their labels.
+    std::vector<bool> holdsInput(count, false);
+    holdsInput[0] = true;
     auto labelsOf = [&](unsigned operand) -> llvm::ArrayRef<unsigned> {
       return operand < count ? llvm::ArrayRef<unsigned>(network.tensors[operand])
                              : plan.steps[operand - count].resultLabels;
     };
-    for (auto [index, step] : llvm::enumerate(plan.steps)) {
-      // The step that consumes this result, and what it keeps.
-      const ContractionStep *consumer = nullptr;
-      for (const ContractionStep &later : plan.steps)
-        if (later.lhs == count + index || later.rhs == count + index)
-          consumer = &later;
-      if (!consumer)
-        continue;
-      llvm::ArrayRef<unsigned> layout = step.resultLabels;
-      auto summedNext = [&](unsigned label) {
-        return !llvm::is_contained(consumer->resultLabels, label);
-      };
-      auto firstSummed = llvm::find_if(layout, summedNext);
-      EXPECT_TRUE(std::all_of(firstSummed, layout.end(), summedNext))
-          << "a label the next step keeps is inside its reduction";
-      // Output labels come first, in output order.
-      llvm::SmallVector<unsigned> outputs;
-      for (unsigned label : layout)
-        if (llvm::is_contained(network.outputLabels, label))
-          outputs.push_back(label);
-      EXPECT_TRUE(std::equal(outputs.begin(), outputs.end(), layout.begin()));
-      llvm::SmallVector<unsigned> inOutputOrder;
-      for (unsigned label : network.outputLabels)
-        if (llvm::is_contained(outputs, label))
-          inOutputOrder.push_back(label);
-      EXPECT_EQ(outputs, inOutputOrder);
-      // Exactly the labels the step keeps: in an operand, and needed later.
-      for (unsigned label : layout)
-        EXPECT_TRUE(llvm::is_contained(labelsOf(step.lhs), label) ||
-                    llvm::is_contained(labelsOf(step.rhs), label));
+    for (const ContractionStep &step : plan.steps) {
+      unsigned activation = step.lhs, weight = step.rhs;
+      if (!holdsInput[step.lhs] && holdsInput[step.rhs])
+        std::swap(activation, weight);
+      llvm::SmallVector<unsigned> expected;
+      for (unsigned label : labelsOf(activation))
+        if (llvm::is_contained(step.resultLabels, label))
+          expected.push_back(label);
+      for (unsigned label : labelsOf(weight))
+        if (llvm::is_contained(step.resultLabels, label) &&
+            !llvm::is_contained(expected, label))
+          expected.push_back(label);
+      EXPECT_EQ(step.resultLabels, expected);
+      holdsInput.push_back(holdsInput[step.lhs] || holdsInput[step.rhs]);
     }
+    // The last result holds exactly the output's labels.
+    llvm::SmallVector<unsigned> last(plan.steps.back().resultLabels);
+    llvm::SmallVector<unsigned> output(network.outputLabels);
+    llvm::sort(last);
+    llvm::sort(output);
+    EXPECT_EQ(last, output);
   }
 }

@@ -8,15 +8,17 @@
 // RUN: ht-opt %s --ht-optimize | ht-opt --convert-ht-to-linalg > /dev/null
 // RUN: not ht-opt %s --ht-optimize="order=sideways" 2>&1 | FileCheck %s --check-prefix=BADOPT
 
-// The input projection is hoisted over all T x B rows and planned, its
-// weight-only step folded (one constant); the loop multiplies h by W_hh
-// through its own plan (X-first: rank-1 factors), then updates the cell.
+// The input projection is hoisted over all T x B rows and planned; the loop
+// multiplies h by W_hh through its own plan (rank-1 factors: input first),
+// then updates the cell. Each result is laid out as a matrix product's
+// output, so the last step of each is transposed into [rows, m_0, m_1].
 // CHECK-LABEL: func.func @forward
-// CHECK: %[[Z:.*]] = ht.contract %{{.*}} : tensor<?x?x8x8xf32>, tensor<4x1x8xf32> -> tensor<?x?x4x8x1xf32>
-// CHECK-NEXT: ht.contract %[[Z]] {{.*}} -> tensor<?x?x4x4xf32>
+// CHECK: %[[Z:.*]] = ht.contract %{{.*}} : tensor<?x?x8x8xf32>, tensor<4x8x1xf32> -> tensor<?x?x8x4x1xf32>
+// CHECK-NEXT: %[[Z2:.*]] = ht.contract %[[Z]] {{.*}} -> tensor<?x?x4x4xf32>
+// CHECK-NEXT: linalg.transpose ins(%[[Z2]] : tensor<?x?x4x4xf32>) {{.*}} permutation = [0, 1, 3, 2]
 // CHECK: scf.for
 // CHECK-NOT: ht.linear
-// CHECK: %[[ZH:.*]] = ht.contract %{{.*}} : tensor<?x1x4xf32>, tensor<4x1x4xf32> -> tensor<?x4x1x1xf32>
+// CHECK: %[[ZH:.*]] = ht.contract %{{.*}} : tensor<?x1x4xf32>, tensor<4x4x1xf32> -> tensor<?x1x4x1xf32>
 // CHECK-NEXT: ht.contract %[[ZH]]
 // CHECK: ht.lstm_update
 // CHECK: scf.yield

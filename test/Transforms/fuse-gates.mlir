@@ -15,12 +15,14 @@
 // CHECK-DAG: %[[U1:.*]] = arith.constant dense<{{.*}}> : tensor<4x1x2x1xf32>
 // CHECK-DAG: %[[B0:.*]] = arith.constant dense<{{.*}}> : tensor<4x1x1x1xf32>
 // CHECK: %[[X:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2, 3]] {{.*}} : tensor<3x1x2xf32> into tensor<3x1x1x2xf32>
-// The gate label follows the rows in every intermediate (it lives to the
-// output); the label the next step sums is innermost.
-// CHECK: %[[T0:.*]] = ht.contract %[[U1]] [2, 6, 7, 8], %[[B0]] [2, 5, 8, 9] -> [2, 6, 5, 7] :
-// CHECK: %[[T1:.*]] = ht.contract %[[X]] [0, 1, 4, 7], %[[T0]] [2, 6, 5, 7] -> [0, 1, 2, 6, 4, 5] :
-// CHECK: %[[T2:.*]] = ht.contract %[[T1]] [0, 1, 2, 6, 4, 5], %[[U0]] [2, 3, 4, 5] -> [0, 1, 2, 3, 6] : {{.*}} -> tensor<3x1x4x2x1xf32>
-// CHECK: %[[Z:.*]] = tensor.collapse_shape %[[T2]] {{\[}}[0], [1], [2, 3, 4]] : tensor<3x1x4x2x1xf32> into tensor<3x1x8xf32>
+// Each result is a matrix product's output: the activation's labels, then
+// the stacked factor's own (the gate label among them); the last one is
+// transposed into the output's [rows, gate, i_0, i_1].
+// CHECK: %[[T0:.*]] = ht.contract %[[U1]] [2, 6, 7, 8], %[[B0]] [2, 5, 8, 9] -> [2, 6, 7, 5] :
+// CHECK: %[[T1:.*]] = ht.contract %[[X]] [0, 1, 4, 7], %[[T0]] [2, 6, 7, 5] -> [0, 1, 4, 2, 6, 5] :
+// CHECK: %[[T2:.*]] = ht.contract %[[T1]] [0, 1, 4, 2, 6, 5], %[[U0]] [2, 3, 4, 5] -> [0, 1, 2, 6, 3] : {{.*}} -> tensor<3x1x4x1x2xf32>
+// CHECK: %[[T3:.*]] = linalg.transpose ins(%[[T2]] : tensor<3x1x4x1x2xf32>) outs(%{{.*}} : tensor<3x1x4x2x1xf32>) permutation = [0, 1, 2, 4, 3]
+// CHECK: %[[Z:.*]] = tensor.collapse_shape %[[T3]] {{\[}}[0], [1], [2, 3, 4]] : tensor<3x1x4x2x1xf32> into tensor<3x1x8xf32>
 // CHECK-NOT: tensor.concat
 // CHECK: %[[ZB:.*]] = linalg.generic {{.*}} ins(%[[Z]], %[[B]] :
 // CHECK-NOT: tensor.concat dim(2)

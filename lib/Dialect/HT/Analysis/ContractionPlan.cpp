@@ -100,44 +100,40 @@ SmallVector<unsigned> toLabelList(const LabelSet &labels, unsigned count) {
   return list;
 }
 
-/// Orders each step's result labels, which are its memory layout: labels
-/// that live longest outermost (the output's in output order), the labels
-/// the consuming step sums over innermost. So every intermediate is laid out
-/// `[kept by the next step..., summed by the next step]`: the next step reads
-/// its reduction with unit stride, and the last step writes the output as
-/// the network wants it, without a transpose.
+/// Orders each step's result labels, which are its memory layout, as the
+/// output of a matrix product `C[M, N] = A[M, K] · B[K, N]`: first the labels
+/// kept from the activation operand A (the one that carries the rows, the
+/// output's first label; else the lhs), in A's order, then those only the
+/// weight operand B carries, in B's order. Every run-time step then writes
+/// the weight's labels innermost and contiguous: the vector lanes of the
+/// code generator, which lays constant weights out as [K, N] to match. The
+/// last step is laid out the same way; the emitter transposes it into the
+/// output's order when that differs (the output is small).
 void assignLayouts(const ContractionNetwork &network, ContractionPlan &plan) {
   unsigned count = network.tensors.size();
-  unsigned numSteps = plan.steps.size();
-  constexpr unsigned kNever = std::numeric_limits<unsigned>::max();
-  SmallVector<unsigned> consumer(numSteps, kNever);
-  for (auto [index, step] : llvm::enumerate(plan.steps))
-    for (unsigned operand : {step.lhs, step.rhs})
-      if (operand >= count)
-        consumer[operand - count] = index;
-  SmallVector<LabelSet> resultSets(numSteps);
-  for (auto [index, step] : llvm::enumerate(plan.steps))
-    for (unsigned label : step.resultLabels)
-      resultSets[index].set(label);
-  auto outputPosition = [&](unsigned label) -> unsigned {
-    auto it = llvm::find(network.outputLabels, label);
-    return it == network.outputLabels.end()
-               ? kNever
-               : unsigned(it - network.outputLabels.begin());
+  // The activation is what carries the rows: the output's first label.
+  SmallVector<bool> isActivation;
+  for (const auto &labels : network.tensors)
+    isActivation.push_back(!network.outputLabels.empty() &&
+                           llvm::is_contained(labels, network.outputLabels[0]));
+  auto labelsOf = [&](unsigned operand) -> ArrayRef<unsigned> {
+    return operand < count ? ArrayRef<unsigned>(network.tensors[operand])
+                           : ArrayRef<unsigned>(
+                                 plan.steps[operand - count].resultLabels);
   };
-  for (unsigned index = 0; index < numSteps; ++index) {
-    auto deathOf = [&](unsigned label) {
-      unsigned at = consumer[index];
-      while (at != kNever && resultSets[at].test(label))
-        at = consumer[at];
-      return at;
-    };
-    // Sort key: later death first; among survivors, output order; then id.
-    auto key = [&](unsigned label) {
-      return std::make_tuple(~deathOf(label), outputPosition(label), label);
-    };
-    llvm::stable_sort(plan.steps[index].resultLabels,
-                      [&](unsigned a, unsigned b) { return key(a) < key(b); });
+  for (ContractionStep &step : plan.steps) {
+    unsigned activation = step.lhs, weight = step.rhs;
+    if (!isActivation[step.lhs] && isActivation[step.rhs])
+      std::swap(activation, weight);
+    SmallVector<unsigned> layout;
+    for (unsigned operand : {activation, weight})
+      for (unsigned label : labelsOf(operand))
+        if (llvm::is_contained(step.resultLabels, label) &&
+            !llvm::is_contained(layout, label))
+          layout.push_back(label);
+    assert(layout.size() == step.resultLabels.size() && "a permutation");
+    step.resultLabels = std::move(layout);
+    isActivation.push_back(isActivation[step.lhs] || isActivation[step.rhs]);
   }
 }
 

@@ -5,6 +5,9 @@
 #include "ht/Dialect/HT/IR/HTOps.h"
 #include "ht/Dialect/HT/Utils/TensorBuilders.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
 using namespace mlir;
 using namespace mlir::ht;
 
@@ -42,7 +45,7 @@ Value mlir::ht::emitLinearNetwork(RewriterBase &rewriter, Location loc,
     labels.push_back(toIR(tensorLabels));
 
   for (auto [index, step] : llvm::enumerate(plan.steps)) {
-    // The plan's layout: the last step's labels are the output's.
+    // The plan's layout.
     SmallVector<int64_t> resultLabels = toIR(step.resultLabels);
     auto resultType = RankedTensorType::get(
         llvm::map_to_vector(resultLabels, sizeOf), inputType.getElementType());
@@ -54,6 +57,24 @@ Value mlir::ht::emitLinearNetwork(RewriterBase &rewriter, Location loc,
     operands.push_back(result);
     labels.push_back(resultLabels);
   }
+  // The last step is laid out like every other (the weight's labels
+  // innermost); put it in the output's order.
+  Value result = operands.back();
+  SmallVector<int64_t> outputLabels = toIR(network.outputLabels);
+  if (labels.back() != outputLabels) {
+    SmallVector<int64_t> permutation = llvm::map_to_vector(
+        outputLabels, [&](int64_t label) -> int64_t {
+          return llvm::find(labels.back(), label) - labels.back().begin();
+        });
+    SmallVector<OpFoldResult> sizes;
+    for (int64_t dim : permutation)
+      sizes.push_back(tensor::getMixedSize(rewriter, loc, result, dim));
+    Value empty = tensor::EmptyOp::create(rewriter, loc, sizes,
+                                          inputType.getElementType());
+    result = linalg::TransposeOp::create(rewriter, loc, result, empty,
+                                         permutation)
+                 .getResult()[0];
+  }
   int64_t outputDims = shape.getNumModes() + (numStacked > 1 ? 1 : 0);
-  return mergeTrailingDims(rewriter, loc, operands.back(), outputDims);
+  return mergeTrailingDims(rewriter, loc, result, outputDims);
 }

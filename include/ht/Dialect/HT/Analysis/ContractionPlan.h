@@ -59,8 +59,11 @@ struct CostOptions {
 struct ContractionStep {
   unsigned lhs, rhs;
   /// The labels the result keeps, in its layout order (outermost first):
-  /// the labels that live longest outermost, those the consuming step sums
-  /// over innermost; the last step's are the network's output labels.
+  /// `[kept from the activation operand (the one carrying the rows, the
+  /// output's first label), in its order; then the weight operand's own, in
+  /// its order]`,
+  /// the `C[M, N]` of a matrix product. The last step's too: its order may
+  /// differ from the network's output labels.
   llvm::SmallVector<unsigned> resultLabels;
   double macs = 0;
   int64_t resultElements = 0;
