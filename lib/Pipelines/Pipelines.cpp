@@ -1,10 +1,12 @@
 //===- Pipelines.cpp - The ht-mlir compilation pipelines ------------------===//
 
 #include "ht/Pipelines/Pipelines.h"
+#include "ht/Codegen/Passes.h"
 #include "ht/Conversion/Passes.h"
 #include "ht/Dialect/HT/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -61,6 +63,16 @@ void mlir::ht::buildHTLowerToLinalgPipeline(OpPassManager &pm) {
 
 void mlir::ht::buildHTCPUCodegenPipeline(OpPassManager &pm,
                                          const HTCPUCodegenOptions &options) {
+  if (options.vectorize) {
+    OpPassManager &func = pm.nest<func::FuncOp>();
+    func.addPass(createHTPackWeights());
+    func.addPass(createCanonicalizerPass());
+    HTVectorizeOptions vectorize;
+    vectorize.lanes = options.vectorLanes;
+    func.addPass(createHTVectorize(vectorize));
+    func.addPass(createCanonicalizerPass());
+    func.addPass(createCSEPass());
+  }
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   // The LSTM loop yields freshly computed h and c each step.
@@ -78,12 +90,24 @@ void mlir::ht::buildHTCPUCodegenPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(LLVM::createLLVMRequestCWrappersPass());
 
   pm.addNestedPass<func::FuncOp>(createExpandMemRefCopies());
+  // Canonicalisation after CSE removes the self-copies of vector tiles that
+  // bufferization leaves (extract_slice, transfer_write, insert_slice).
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
+  // Vector transfers as loads and stores, fully unrolled: no staging allocas
+  // inside the tile loops.
+  pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(
+      VectorTransferToSCFOptions().enableFullUnroll()));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertMathToLibmPass());
+  // Its own pass, not only convert-to-llvm's interface: it also lowers the
+  // remaining 1-D vector transfers to loads and stores.
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
 }

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ht/Codegen/Passes.h"
 #include "ht/Conversion/Passes.h"
 #include "ht/Dialect/HT/IR/HTDialect.h"
 #include "ht/Dialect/HT/Transforms/Passes.h"
@@ -20,6 +21,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::ht::registerHTPasses();
   mlir::ht::registerHTConversionPasses();
+  mlir::ht::registerHTCodegenPasses();
   mlir::ht::registerHTPipelines();
 
   mlir::DialectRegistry registry;

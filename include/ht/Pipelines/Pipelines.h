@@ -83,7 +83,8 @@ struct HTOptimizeOptionList : public Base {
   }
 };
 
-/// The calling convention of the generated code (ht-cpu-codegen).
+/// How ht-cpu-codegen generates code, and the calling convention of the
+/// result.
 template <typename Base>
 struct HTCPUCodegenOptionList : public Base {
   template <typename T>
@@ -99,11 +100,24 @@ struct HTCPUCodegenOptionList : public Base {
       llvm::cl::desc("Emit _mlir_ciface_ wrappers taking memref descriptors "
                      "for every public function"),
       llvm::cl::init(true)};
+  Option<bool> vectorize{
+      *this, "vectorize",
+      llvm::cl::desc("Tile contractions and element-wise kernels to register "
+                     "blocks and vectorise them (ht-pack-weights, "
+                     "ht-vectorize); off: scalar loops"),
+      llvm::cl::init(true)};
+  Option<int64_t> vectorLanes{
+      *this, "vector-lanes",
+      llvm::cl::desc("f32 lanes of the target's vector registers (16: "
+                     "AVX-512, 8: AVX2)"),
+      llvm::cl::init(16)};
 
   template <typename To>
   void copyCPUCodegenOptionsTo(To &to) const {
     to.resultsToOutParams = resultsToOutParams.getValue();
     to.cWrappers = cWrappers.getValue();
+    to.vectorize = vectorize.getValue();
+    to.vectorLanes = vectorLanes.getValue();
   }
 };
 

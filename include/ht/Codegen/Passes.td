@@ -1,0 +1,80 @@
+//===- Passes.td - CPU code generation passes --------------*- tablegen -*-===//
+//
+// The passes of the ht-cpu-codegen stage that make linalg on tensors fast:
+// weights laid out for the kernels, contractions and element-wise kernels
+// tiled to register blocks and vectorised.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef HT_CODEGEN_PASSES_TD
+#define HT_CODEGEN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def HTPackWeights : Pass<"ht-pack-weights", "::mlir::func::FuncOp"> {
+  let summary = "Lay constant contraction operands out as [batch, K, N]";
+  let description = [{
+    Every `linalg.contract` with one constant operand (a weight) whose own
+    labels (the `N` of `C[M, N] = A[M, K] · B[K, N]`) are the innermost
+    dimensions of the result, which is how `ht-optimize` lays every step
+    out, is rewritten into the form the vector kernels want: the constant is
+    permuted at compile time to `[batch..., K..., N]` with its `N`
+    dimensions merged into one, the result's `N` dimensions are merged the
+    same way (a `tensor.collapse_shape` of the init and a
+    `tensor.expand_shape` of the result, both over static dimensions only),
+    and the loop order becomes `[result dimensions..., K...]`. The weight's
+    rows are then contiguous vectors of `N` lanes: one load each, no
+    gathers, whatever the plan's label order was. The values are unchanged
+    (a permutation of the constant).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def HTVectorize : Pass<"ht-vectorize", "::mlir::func::FuncOp"> {
+  let summary = "Tile contractions and element-wise kernels to register blocks and vectorise them";
+  let description = [{
+    On tensors, before bufferization. A `linalg.contract` whose result's
+    innermost dimension is also the innermost dimension of exactly one
+    operand (what `ht-pack-weights` makes of every weight product) is tiled
+    to a register block: the innermost dimension to `N_t` lanes (the whole
+    dimension up to `4 x lanes`, else its largest divisor up to that, a
+    multiple of `lanes` where one exists), one more static result
+    dimension of the other operand to `M_r` rows (as many as
+    `max-accumulators` vector registers allow), every other result
+    dimension to 1; the reduction stays whole when it has at most
+    `max-unrolled-reduction` elements and is tiled along its dimensions
+    otherwise (the accumulator then stays in registers across the
+    reduction loop). The `linalg.fill` of the accumulator is fused into the
+    tile. Element-wise `linalg.generic`, `linalg.transpose` and `linalg.fill`
+    ops are tiled to one row of up to `4 x lanes` elements of their
+    innermost static dimension. Then every tile is vectorised
+    (`vector.contract` for contractions), the contractions are unrolled to
+    one reduction dimension and lowered to outer products, i.e. vector FMAs
+    of `N_t` lanes with one operand broadcast, and `math.exp` / `math.tanh`
+    on vectors become polynomial approximations (f32, within 2 ulp of libm
+    for the LSTM cell's range; the accuracy tests check it).
+
+    Ops that do not fit (a dynamic innermost dimension, a contraction whose
+    lanes would be gathered, a summed label only one operand carries) are
+    left to the scalar loops of `convert-linalg-to-loops`.
+  }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", /*default=*/"16",
+           "f32 lanes of a vector register (16: AVX-512, 8: AVX2)">,
+    Option<"maxAccumulators", "max-accumulators", "int64_t", /*default=*/"16",
+           "Vector registers a contraction tile may keep accumulators in">,
+    Option<"maxUnrolledReduction", "max-unrolled-reduction", "int64_t",
+           /*default=*/"512",
+           "Largest reduction (elements) unrolled into one tile">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+#endif // HT_CODEGEN_PASSES_TD

@@ -1,0 +1,103 @@
+//===- TileSizes.cpp - Register-block sizes for the CPU kernels -----------===//
+
+#include "TileSizes.h"
+
+using namespace mlir;
+using namespace mlir::ht;
+
+int64_t mlir::ht::chooseDivisor(int64_t size, int64_t limit,
+                                int64_t multiple) {
+  int64_t best = 1, bestMultiple = 0;
+  for (int64_t candidate = 1; candidate <= std::min(size, limit); ++candidate)
+    if (size % candidate == 0) {
+      best = candidate;
+      if (candidate % multiple == 0)
+        bestMultiple = candidate;
+    }
+  return bestMultiple ? bestMultiple : best;
+}
+
+/// The loop dimension of each dimension of an operand.
+static std::optional<SmallVector<int64_t>> getLoopDims(AffineMap map) {
+  if (!map.isProjectedPermutation(/*allowZeroInResults=*/false))
+    return std::nullopt;
+  return llvm::map_to_vector(map.getResults(), [](AffineExpr expr) {
+    return int64_t(cast<AffineDimExpr>(expr).getPosition());
+  });
+}
+
+std::optional<ContractionTiling>
+mlir::ht::chooseContractionTiling(linalg::ContractOp op,
+                                  const VectorTarget &target) {
+  if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2)
+    return std::nullopt;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  auto lhs = getLoopDims(maps[0]), rhs = getLoopDims(maps[1]),
+       out = getLoopDims(maps[2]);
+  if (!lhs || !rhs || !out || out->empty() || rhs->empty())
+    return std::nullopt;
+  SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+  int64_t lane = out->back();
+  if (ShapedType::isDynamic(bounds[lane]) || rhs->back() != lane ||
+      llvm::is_contained(*lhs, lane))
+    return std::nullopt;
+
+  int64_t numLoops = bounds.size();
+  ContractionTiling tiling{SmallVector<int64_t>(numLoops, 1),
+                           SmallVector<int64_t>(numLoops, 0)};
+  int64_t laneTile = bounds[lane] <= 4 * target.lanes
+                         ? bounds[lane]
+                         : chooseDivisor(bounds[lane], 4 * target.lanes,
+                                         target.lanes);
+  tiling.parallel[lane] = laneTile;
+  // Rows of the block: the innermost static result dimension only the
+  // activation (lhs) carries, as many as the accumulator registers allow.
+  int64_t registersPerRow = (laneTile + target.lanes - 1) / target.lanes;
+  int64_t maxRows = std::max<int64_t>(1, target.maxAccumulators / registersPerRow);
+  for (int64_t dim : llvm::reverse(ArrayRef<int64_t>(*out).drop_back())) {
+    if (ShapedType::isDynamic(bounds[dim]) || llvm::is_contained(*rhs, dim) ||
+        bounds[dim] == 1)
+      continue;
+    tiling.parallel[dim] = chooseDivisor(bounds[dim], maxRows);
+    break;
+  }
+  // Reductions: whole when small, else in chunks along the innermost one.
+  int64_t reduction = 1;
+  SmallVector<int64_t> reductionDims;
+  for (int64_t dim = 0; dim < numLoops; ++dim)
+    if (!llvm::is_contained(*out, dim)) {
+      if (ShapedType::isDynamic(bounds[dim]))
+        return std::nullopt;
+      tiling.parallel[dim] = 0;
+      reductionDims.push_back(dim);
+      reduction *= bounds[dim];
+    }
+  if (reduction > target.maxUnrolledReduction) {
+    for (int64_t dim : reductionDims)
+      tiling.reduction[dim] = 1;
+    int64_t innermost = reductionDims.back();
+    tiling.reduction[innermost] =
+        chooseDivisor(bounds[innermost], target.maxUnrolledReduction);
+  }
+  return tiling;
+}
+
+std::optional<SmallVector<int64_t>>
+mlir::ht::chooseElementwiseTiling(linalg::LinalgOp op,
+                                  const VectorTarget &target) {
+  if (!op.hasPureTensorSemantics() || op.getNumLoops() == 0 ||
+      op.getNumReductionLoops() != 0)
+    return std::nullopt;
+  for (AffineMap map : op.getIndexingMapsArray())
+    if (!map.isProjectedPermutation())
+      return std::nullopt;
+  SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+  int64_t innermost = bounds.back();
+  if (ShapedType::isDynamic(innermost) || innermost < 2)
+    return std::nullopt;
+  SmallVector<int64_t> tiles(bounds.size(), 1);
+  tiles.back() = innermost <= 4 * target.lanes
+                     ? innermost
+                     : chooseDivisor(innermost, 4 * target.lanes, target.lanes);
+  return tiles;
+}

@@ -1,0 +1,54 @@
+//===- TileSizes.h - Register-block sizes for the CPU kernels ---*- C++ -*-===//
+//
+// Private to lib/Codegen/CPU: the cost decisions of ht-vectorize, as plain
+// functions of an op's shape and the vector target, separate from the
+// rewriting that applies them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef HT_LIB_CODEGEN_CPU_TILESIZES_H
+#define HT_LIB_CODEGEN_CPU_TILESIZES_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+#include <optional>
+
+namespace mlir::ht {
+
+struct VectorTarget {
+  /// f32 lanes of one vector register.
+  int64_t lanes = 16;
+  /// Vector registers a tile may use for accumulators.
+  int64_t maxAccumulators = 16;
+  /// Largest reduction, in elements, unrolled into one tile.
+  int64_t maxUnrolledReduction = 512;
+};
+
+/// Tile sizes of a contraction, per loop dimension (0: not tiled).
+struct ContractionTiling {
+  /// First level: the register block (reductions 0).
+  SmallVector<int64_t> parallel;
+  /// Second level, over the register block: the reduction in chunks, or all
+  /// zeros when it is unrolled whole.
+  SmallVector<int64_t> reduction;
+};
+
+/// The largest divisor of `size` that is at most `limit`, preferring
+/// multiples of `multiple` when there is one.
+int64_t chooseDivisor(int64_t size, int64_t limit, int64_t multiple = 1);
+
+/// The register block of `op`, or nothing when it does not vectorise as an
+/// outer-product kernel: its result's innermost dimension must be static and
+/// the innermost dimension of the second input only (ht-pack-weights makes
+/// every weight product so), and every reduction dimension static.
+std::optional<ContractionTiling>
+chooseContractionTiling(linalg::ContractOp op, const VectorTarget &target);
+
+/// One vector row of an all-parallel op (generic, transpose, fill) whose
+/// innermost loop is static, or nothing.
+std::optional<SmallVector<int64_t>>
+chooseElementwiseTiling(linalg::LinalgOp op, const VectorTarget &target);
+
+} // namespace mlir::ht
+
+#endif // HT_LIB_CODEGEN_CPU_TILESIZES_H
