@@ -104,6 +104,9 @@ void mlir::ht::buildHTCPUCodegenPipeline(OpPassManager &pm,
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
+  // Vector math (the FMAs of the polynomial exp and tanh) to LLVM's
+  // intrinsics first: math-to-libm would scalarise it into libm calls.
+  pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   // Its own pass, not only convert-to-llvm's interface: it also lowers the
   // remaining 1-D vector transfers to loads and stores.

@@ -33,11 +33,19 @@ func.func @ucf11_step1(%x: tensor<?x8x20x20x18xf32>, %u: tensor<20x16xf32>) -> t
 // -----
 
 // The recurrent product of the UCF11 LSTM, h [B, 256] times W_hh^T packed as
-// [256, 1024]: blocks of 64 lanes (four registers), one row (the batch is
-// dynamic), the 256-long reduction unrolled.
+// [256, 1024]: blocks of 32 lanes (two registers) by 8 rows of the dynamic
+// batch (16 accumulators), the 256-long reduction unrolled; the batch loop is
+// peeled, the remainder rows done one at a time.
 // CHECK-LABEL: func.func @recurrent
-// CHECK: scf.for {{.*}} step %c64
-// CHECK-COUNT-256: vector.fma {{.*}} : vector<64xf32>
+// CHECK: scf.for {{.*}} step %c8
+// CHECK: scf.for {{.*}} step %c32
+// CHECK-COUNT-2048: vector.fma {{.*}} : vector<32xf32>
+// CHECK: scf.for {{.*}} step %c8
+// CHECK: scf.for {{.*}} step %c32
+// CHECK: scf.for {{.*}} step %c1
+// CHECK-COUNT-256: vector.fma {{.*}} : vector<32xf32>
+// CHECK-NOT: vector.fma
+// CHECK: return
 #hx = affine_map<(b, n, k) -> (b, k)>
 #hw = affine_map<(b, n, k) -> (k, n)>
 #hc = affine_map<(b, n, k) -> (b, n)>
@@ -49,12 +57,16 @@ func.func @recurrent(%h: tensor<?x256xf32>, %w: tensor<256x1024xf32>, %init: ten
 
 // -----
 
-// A reduction longer than max-unrolled-reduction (512) runs in chunks: an
-// inner loop over 480-element chunks keeps the accumulator in registers (the
-// loop carries a vector, not a tensor).
+// A reduction longer than max-unrolled-reduction (512) runs in chunks of
+// 480: in the remainder rows the accumulator stays in registers (the chunk
+// loop carries a vector); no tile unrolls more than one chunk.
 // CHECK-LABEL: func.func @long_reduction
-// CHECK: scf.for {{.*}} step %c480 iter_args(%{{.*}} = %{{.*}}) -> (vector<64xf32>)
-// CHECK-COUNT-480: vector.fma {{.*}} : vector<64xf32>
+// CHECK: scf.for {{.*}} step %c480
+// CHECK-COUNT-3840: vector.fma {{.*}} : vector<32xf32>
+// CHECK: scf.for {{.*}} step %c480 iter_args(%{{.*}} = %{{.*}}) -> (vector<32xf32>)
+// CHECK-COUNT-480: vector.fma {{.*}} : vector<32xf32>
+// CHECK-NOT: vector.fma
+// CHECK: return
 #hx = affine_map<(b, n, k) -> (b, k)>
 #hw = affine_map<(b, n, k) -> (k, n)>
 #hc = affine_map<(b, n, k) -> (b, n)>

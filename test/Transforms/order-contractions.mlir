@@ -4,6 +4,7 @@
 // RUN: ht-opt %s --ht-report=fold-weights=false -o /dev/null > %t.plan
 // RUN: ht-opt %s --pass-pipeline='builtin.module(func.func(ht-order-contractions{fold-weights=false}),ht-report)' -o /dev/null >> %t.plan
 // RUN: FileCheck %s --check-prefix=RECOUNT < %t.plan
+// RUN: ht-opt %s --pass-pipeline='builtin.module(func.func(ht-order-contractions{max-intermediate-bytes=100}))' | FileCheck %s --check-prefix=BLOCKS
 
 // A 3-mode HT matrix with constant factors, 2 rows.
 // Labels: 0 rows; per mode k: 1+3k row factor, 2+3k column factor, 3+3k leaf
@@ -50,6 +51,14 @@
 // RECOUNT: chosen order   (((X * U0) * (U1 * (B0 * B1))) * U2)
 // RECOUNT-NEXT: MACs per row   optimal 780.0, left-to-right 1392.0, greedy 780.0, dense 2412.0
 // RECOUNT: ht.contract in @linear: 5 steps, 1560.0 MACs per call
+// Past max-intermediate-bytes (here 100 bytes, under one row's 240) the rows
+// go through the network in blocks (one row each), each block planned alone.
+// BLOCKS-LABEL: func.func @linear
+// BLOCKS: scf.for %[[ROW:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[OUT:.*]] = %{{.*}}) -> (tensor<2x12xf32>)
+// BLOCKS: %[[N:.*]] = arith.minsi
+// BLOCKS: tensor.extract_slice %{{.*}}[%[[ROW]], 0] [%[[N]], 60] [1, 1] : tensor<2x60xf32> to tensor<?x60xf32>
+// BLOCKS-COUNT-5: ht.contract
+// BLOCKS: tensor.insert_slice %{{.*}} into %[[OUT]][%[[ROW]], 0] [%[[N]], 12] [1, 1] : tensor<?x12xf32> into tensor<2x12xf32>
 func.func @linear(%x: tensor<2x60xf32>) -> tensor<2x12xf32> {
   %w = ht.constant leaves [dense<0.5> : tensor<2x4x2xf32>, dense<0.25> : tensor<3x5x3xf32>, dense<0.125> : tensor<2x3x2xf32>]
                    transfers [dense<1.0> : tensor<3x2x1xf32>, dense<2.0> : tensor<2x3x3xf32>] : !w

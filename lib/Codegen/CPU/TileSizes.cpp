@@ -45,21 +45,37 @@ mlir::ht::chooseContractionTiling(linalg::ContractOp op,
   int64_t numLoops = bounds.size();
   ContractionTiling tiling{SmallVector<int64_t>(numLoops, 1),
                            SmallVector<int64_t>(numLoops, 0)};
-  int64_t laneTile = bounds[lane] <= 4 * target.lanes
+  int64_t laneTile = bounds[lane] <= 2 * target.lanes
                          ? bounds[lane]
-                         : chooseDivisor(bounds[lane], 4 * target.lanes,
+                         : chooseDivisor(bounds[lane], 2 * target.lanes,
                                          target.lanes);
   tiling.parallel[lane] = laneTile;
   // Rows of the block: the innermost static result dimension only the
   // activation (lhs) carries, as many as the accumulator registers allow.
   int64_t registersPerRow = (laneTile + target.lanes - 1) / target.lanes;
   int64_t maxRows = std::max<int64_t>(1, target.maxAccumulators / registersPerRow);
+  std::optional<int64_t> dynamicRows;
+  bool blocked = false;
   for (int64_t dim : llvm::reverse(ArrayRef<int64_t>(*out).drop_back())) {
-    if (ShapedType::isDynamic(bounds[dim]) || llvm::is_contained(*rhs, dim) ||
-        bounds[dim] == 1)
+    if (llvm::is_contained(*rhs, dim) || bounds[dim] == 1)
       continue;
+    if (ShapedType::isDynamic(bounds[dim])) {
+      if (!dynamicRows)
+        dynamicRows = dim;
+      continue;
+    }
     tiling.parallel[dim] = chooseDivisor(bounds[dim], maxRows);
+    blocked = true;
     break;
+  }
+  // Peeling re-tiles the remainder per row; it needs the result dimensions
+  // to lead the loops in order (as ht-pack-weights makes them).
+  bool resultLeads = llvm::all_of(llvm::enumerate(*out), [](auto pair) {
+    return int64_t(pair.index()) == pair.value();
+  });
+  if (!blocked && dynamicRows && maxRows > 1 && resultLeads) {
+    tiling.parallel[*dynamicRows] = maxRows;
+    tiling.peeledDim = *dynamicRows;
   }
   // Reductions: whole when small, else in chunks along the innermost one.
   int64_t reduction = 1;

@@ -31,6 +31,9 @@ struct ContractionTiling {
   /// Second level, over the register block: the reduction in chunks, or all
   /// zeros when it is unrolled whole.
   SmallVector<int64_t> reduction;
+  /// The dynamic loop dimension blocked into rows, if the rows are one: its
+  /// loop is peeled into whole blocks and a remainder done row by row.
+  std::optional<int64_t> peeledDim;
 };
 
 /// The largest divisor of `size` that is at most `limit`, preferring
@@ -41,6 +44,12 @@ int64_t chooseDivisor(int64_t size, int64_t limit, int64_t multiple = 1);
 /// outer-product kernel: its result's innermost dimension must be static and
 /// the innermost dimension of the second input only (ht-pack-weights makes
 /// every weight product so), and every reduction dimension static.
+///
+/// The block is `M_r` rows of `N_t` lanes: `N_t` up to two registers (each
+/// weight vector loaded then feeds `M_r` FMAs and each broadcast of the
+/// activation two), `M_r` as many rows as the remaining accumulator
+/// registers allow, taken from the innermost static result dimension only
+/// the activation carries, else from a dynamic one (the batch), peeled.
 std::optional<ContractionTiling>
 chooseContractionTiling(linalg::ContractOp op, const VectorTarget &target);
 

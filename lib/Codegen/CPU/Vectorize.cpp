@@ -12,6 +12,7 @@
 #include "TileSizes.h"
 #include "ht/Codegen/Passes.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -20,6 +21,7 @@
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
@@ -39,6 +41,9 @@ using namespace mlir::ht;
 namespace {
 
 constexpr StringLiteral kVectorizeMarker = "ht.vectorize";
+/// Marks a loop over reduction chunks. Loops are found again by it after the
+/// rewrites (which may replace them), not by handles.
+constexpr StringLiteral kReductionLoopMarker = "ht.reduction_loop";
 
 SmallVector<OpFoldResult> asIndexAttrs(Builder &builder,
                                        ArrayRef<int64_t> sizes) {
@@ -48,10 +53,9 @@ SmallVector<OpFoldResult> asIndexAttrs(Builder &builder,
 }
 
 /// Tiles `op` by `tiling`, fusing the linalg.fill of its accumulator, and
-/// marks the innermost tiled op for vectorisation. Returns the loops over the
-/// reduction, if the reduction was tiled.
-FailureOr<SmallVector<LoopLikeOpInterface>>
-tileContraction(RewriterBase &rewriter, linalg::ContractOp op,
+/// marks the innermost tiled op for vectorisation (and the loops over
+/// reduction chunks, if the reduction was tiled).
+LogicalResult tileContraction(RewriterBase &rewriter, linalg::ContractOp op,
                 const ContractionTiling &tiling) {
   scf::SCFTilingOptions tilingOptions;
   tilingOptions.setTileSizes(asIndexAttrs(rewriter, tiling.parallel));
@@ -74,25 +78,69 @@ tileContraction(RewriterBase &rewriter, linalg::ContractOp op,
     return failure();
   for (OpResult result : op->getResults())
     rewriter.replaceAllUsesWith(result, tiled->replacements.lookup(result));
-  Operation *tiledOp = tiled->tiledAndFusedOps.front();
+  // The contraction tiles to chunk along the reduction, if it is long.
+  SmallVector<Operation *> contractionTiles = {tiled->tiledAndFusedOps.front()};
   for (Operation *fused : tiled->tiledAndFusedOps)
     fused->setAttr(kVectorizeMarker, rewriter.getUnitAttr());
 
-  SmallVector<LoopLikeOpInterface> reductionLoops;
-  if (llvm::any_of(tiling.reduction, [](int64_t size) { return size != 0; })) {
-    // The reduction in chunks: an inner loop carrying the accumulator tile.
+  if (tiling.peeledDim) {
+    // Whole blocks of rows, whose tile sizes become static, and a remainder
+    // loop whose tiles are split row by row (static again).
+    int64_t position = llvm::count_if(
+        ArrayRef<int64_t>(tiling.parallel).take_front(*tiling.peeledDim),
+        [](int64_t size) { return size != 0; });
+    auto loop = cast<scf::ForOp>(tiled->loops[position].getOperation());
+    scf::ForOp remainder;
+    if (succeeded(scf::peelForLoopAndSimplifyBounds(rewriter, loop, remainder)) &&
+        remainder) {
+      contractionTiles.clear();
+      loop->walk([&](linalg::ContractOp op) {
+        if (op->hasAttr(kVectorizeMarker))
+          contractionTiles.push_back(op);
+      });
+      SmallVector<linalg::LinalgOp> partial;
+      remainder->walk([&](linalg::LinalgOp op) {
+        if (op->hasAttr(kVectorizeMarker))
+          partial.push_back(op);
+      });
+      SmallVector<int64_t> rowByRow(tiling.parallel.size(), 0);
+      rowByRow[*tiling.peeledDim] = 1;
+      for (linalg::LinalgOp op : partial) {
+        op->removeAttr(kVectorizeMarker);
+        scf::SCFTilingOptions single;
+        single.setTileSizes(asIndexAttrs(
+            rewriter, ArrayRef<int64_t>(rowByRow).take_front(op.getNumLoops())));
+        rewriter.setInsertionPoint(op);
+        FailureOr<scf::SCFTilingResult> rows = scf::tileUsingSCF(
+            rewriter, cast<TilingInterface>(op.getOperation()), single);
+        if (failed(rows))
+          return failure();
+        rewriter.replaceOp(op, rows->replacements);
+        Operation *row = rows->tiledOps.back();
+        row->setAttr(kVectorizeMarker, rewriter.getUnitAttr());
+        if (isa<linalg::ContractOp>(row))
+          contractionTiles.push_back(row);
+      }
+    }
+  }
+
+  if (llvm::none_of(tiling.reduction, [](int64_t size) { return size != 0; }))
+    return success();
+  // The reduction in chunks: an inner loop carrying the accumulator tile.
+  for (Operation *tile : contractionTiles) {
     scf::SCFTilingOptions inner;
     inner.setTileSizes(asIndexAttrs(rewriter, tiling.reduction));
-    rewriter.setInsertionPoint(tiledOp);
-    FailureOr<scf::SCFTilingResult> chunked = scf::tileUsingSCF(
-        rewriter, cast<TilingInterface>(tiledOp), inner);
+    rewriter.setInsertionPoint(tile);
+    FailureOr<scf::SCFTilingResult> chunked =
+        scf::tileUsingSCF(rewriter, cast<TilingInterface>(tile), inner);
     if (failed(chunked))
       return failure();
-    rewriter.replaceOp(tiledOp, chunked->replacements);
+    rewriter.replaceOp(tile, chunked->replacements);
     chunked->tiledOps.back()->setAttr(kVectorizeMarker, rewriter.getUnitAttr());
-    reductionLoops = chunked->loops;
+    for (LoopLikeOpInterface loop : chunked->loops)
+      loop->setAttr(kReductionLoopMarker, rewriter.getUnitAttr());
   }
-  return reductionLoops;
+  return success();
 }
 
 /// Tiles an element-wise op (or fill, or transpose) to one vector row.
@@ -181,9 +229,48 @@ struct DropUnitReductionDims : public OpRewritePattern<vector::ContractionOp> {
   }
 };
 
+/// `vector.extract %read[i, ...]` of an in-bounds, unmasked transfer_read
+/// with a minor-identity map reads just the extracted row instead: the
+/// kernels then load each weight row where it is used, rather than
+/// materialising whole tiles as huge vector values that LLVM spills to the
+/// stack. (Elements are left: LLVM turns them into broadcast loads.)
+struct ReadExtractedRowOnly : public OpRewritePattern<vector::ExtractOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::ExtractOp op,
+                                PatternRewriter &rewriter) const override {
+    auto read = op.getSource().getDefiningOp<vector::TransferReadOp>();
+    if (!read || read.getMask() || !read.getPermutationMap().isMinorIdentity() ||
+        llvm::any_of(read.getInBoundsValues(), [](bool b) { return !b; }) ||
+        op.hasDynamicPosition())
+      return rewriter.notifyMatchFailure(op, "not a plain row of a read");
+    auto rowType = dyn_cast<VectorType>(op.getType());
+    if (!rowType)
+      return rewriter.notifyMatchFailure(op, "an element: LLVM folds it");
+    ArrayRef<int64_t> position = op.getStaticPosition();
+    auto sourceType = cast<ShapedType>(read.getBase().getType());
+    int64_t offset = sourceType.getRank() - read.getVectorType().getRank();
+    Location loc = op.getLoc();
+    SmallVector<Value> indices(read.getIndices());
+    for (auto [dim, at] : llvm::enumerate(position))
+      indices[offset + dim] = arith::AddIOp::create(
+          rewriter, loc, indices[offset + dim],
+          arith::ConstantIndexOp::create(rewriter, loc, at));
+    rewriter.replaceOpWithNewOp<vector::TransferReadOp>(
+        op, rowType, read.getBase(), indices, read.getPadding(),
+        SmallVector<bool>(rowType.getRank(), true));
+    return success();
+  }
+};
+
 struct HTVectorizePass
     : public mlir::ht::impl::HTVectorizeBase<HTVectorizePass> {
   using Base::Base;
+
+  void fail(const Twine &message) {
+    getOperation().emitError("ht-vectorize: ") << message;
+    signalPassFailure();
+  }
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -195,19 +282,15 @@ struct HTVectorizePass
     // element-wise ops, fills and transposes left.
     SmallVector<linalg::ContractOp> contractions;
     func.walk([&](linalg::ContractOp op) { contractions.push_back(op); });
-    SmallVector<LoopLikeOpInterface> reductionLoops;
     for (linalg::ContractOp op : contractions) {
       std::optional<ContractionTiling> tiling =
           chooseContractionTiling(op, target);
       if (!tiling)
         continue;
-      FailureOr<SmallVector<LoopLikeOpInterface>> loops =
-          tileContraction(rewriter, op, *tiling);
-      if (failed(loops)) {
+      if (failed(tileContraction(rewriter, op, *tiling))) {
         op.emitError("ht-vectorize: tiling failed");
         return signalPassFailure();
       }
-      llvm::append_range(reductionLoops, *loops);
       rewriter.eraseOp(op);
     }
     SmallVector<linalg::LinalgOp> elementwise;
@@ -228,10 +311,16 @@ struct HTVectorizePass
       }
     }
     // Drop the fills and empties the tiling left unused.
+    // Peeled blocks get static sizes: fold the constant bounds into the
+    // slices' and ops' types.
     {
       RewritePatternSet cleanup(context);
-      linalg::FillOp::getCanonicalizationPatterns(cleanup, context);
-      tensor::ExtractSliceOp::getCanonicalizationPatterns(cleanup, context);
+      for (Dialect *dialect : context->getLoadedDialects())
+        dialect->getCanonicalizationPatterns(cleanup);
+      for (RegisteredOperationName name : context->getRegisteredOperations())
+        if (isa<linalg::LinalgDialect, tensor::TensorDialect,
+                affine::AffineDialect, arith::ArithDialect>(name.getDialect()))
+          name.getCanonicalizationPatterns(cleanup, context);
       if (failed(applyPatternsGreedily(func, std::move(cleanup))))
         return signalPassFailure();
     }
@@ -264,7 +353,7 @@ struct HTVectorizePass
     unroll.add<DropUnitReductionDims>(context);
     vector::ContractionOp::getCanonicalizationPatterns(unroll, context);
     if (failed(applyPatternsGreedily(func, std::move(unroll))))
-      return signalPassFailure();
+      return fail("unrolling the vector contractions did not converge");
 
     RewritePatternSet lowering(context);
     vector::populateVectorContractLoweringPatterns(
@@ -291,13 +380,25 @@ struct HTVectorizePass
               name.getDialect()))
         name.getCanonicalizationPatterns(lowering, context);
     if (failed(applyPatternsGreedily(func, std::move(lowering))))
-      return signalPassFailure();
+      return fail("lowering the vector ops did not converge");
+    // Then each row of a tile is read where the FMAs use it.
+    RewritePatternSet rows(context);
+    rows.add<ReadExtractedRowOnly>(context);
+    if (failed(applyPatternsGreedily(func, std::move(rows))))
+      return fail("reading the rows of tiles did not converge");
 
     // 5. Keep accumulators in registers across reduction chunks: the read
     // and write of the accumulator tile move out of the chunk loop, which
     // then carries a vector.
-    for (LoopLikeOpInterface loop : reductionLoops)
+    SmallVector<LoopLikeOpInterface> chunkLoops;
+    func.walk([&](LoopLikeOpInterface loop) {
+      if (loop->hasAttr(kReductionLoopMarker))
+        chunkLoops.push_back(loop);
+    });
+    for (LoopLikeOpInterface loop : chunkLoops) {
+      loop->removeAttr(kReductionLoopMarker);
       hoistLoopInvariantSubsets(rewriter, loop);
+    }
   }
 };
 

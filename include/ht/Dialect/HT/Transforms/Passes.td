@@ -189,8 +189,17 @@ def HTOrderContractions
     them `ht.linear` ops inside the time loop.
 
     The plan also fixes each intermediate's layout (the order of its
-    labels): the labels that live longest outermost, those the next step
-    sums over innermost, and the last step writes the output's order.
+    labels), as the output `C[M, N]` of a matrix product: the activation's
+    labels, then the weight's own (innermost, the vector lanes of the code
+    generator); the last step is transposed into the output's order.
+
+    When the plan's largest run-time intermediate for all the rows (1,024
+    where they are dynamic) would exceed `max-intermediate-bytes`, the rows
+    are processed in blocks: an
+    `scf.for` over every leading dimension but the last, and over the last in
+    blocks of as many rows as fit, each block one planned network on a
+    `[rows, N]` slice. Rows are independent, so the values are the same; the
+    intermediates stay in cache and are not fresh memory on every call.
 
     * `optimal`: the least total cost over all contraction trees (exact
       dynamic programme over connected sub-networks, greedy past
@@ -206,8 +215,15 @@ def HTOrderContractions
     so reconstructing `W` (the `dense` plan) competes with the HT orders, and
     `optimal` picks whichever is cheaper: the dense-or-HT choice per matrix.
   }];
-  let options = !listconcat(HTOrderOptions, HTCostOptions);
-  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+  let options = !listconcat(HTOrderOptions, HTCostOptions, [
+    Option<"maxIntermediateBytes", "max-intermediate-bytes", "int64_t",
+           /*default=*/"1048576",
+           "Largest run-time intermediate, in bytes, before the rows are "
+           "processed in blocks (0: never)">,
+  ]);
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect"];
 }
 
