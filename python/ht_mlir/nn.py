@@ -91,7 +91,11 @@ class HTMatrix(nn.Module):
         if child.kind == "leaf":
             return self.leaves[child.index]
         left, right = (self._frame(c) for c in self._nodes[child.index])
-        combined = torch.einsum("ija,klb,abp->ikjlp", left, right, self.transfers[child.index])
+        # Transfer into the left frame first, then the right: contracting the
+        # two frames first (torch's left-to-right einsum) builds their outer
+        # product, 60 GB at the UCF11 shape's rank 16.
+        with_transfer = torch.einsum("ija,abp->ijbp", left, self.transfers[child.index])
+        combined = torch.einsum("ijbp,klb->ikjlp", with_transfer, right)
         return combined.reshape(left.shape[0] * right.shape[0], left.shape[1] * right.shape[1], -1)
 
     def dense(self) -> torch.Tensor:
