@@ -3,8 +3,6 @@
 #ifndef HT_CONVERSION_PASSES_H
 #define HT_CONVERSION_PASSES_H
 
-#include "ht/Dialect/HT/Analysis/ContractionPlan.h"
-
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

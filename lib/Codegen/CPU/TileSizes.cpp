@@ -44,7 +44,7 @@ mlir::ht::chooseContractionTiling(linalg::ContractOp op,
 
   int64_t numLoops = bounds.size();
   ContractionTiling tiling{SmallVector<int64_t>(numLoops, 1),
-                           SmallVector<int64_t>(numLoops, 0)};
+                           SmallVector<int64_t>(numLoops, 0), std::nullopt};
   int64_t laneTile = bounds[lane] <= 2 * target.lanes
                          ? bounds[lane]
                          : chooseDivisor(bounds[lane], 2 * target.lanes,
