@@ -126,3 +126,4 @@ func.func @left_alone(%h: tensor<?x256xf32>, %w: tensor<1024x256xf32>, %init: te
   } -> tensor<4x?xf32>
   return %r, %g : tensor<?x1024xf32>, tensor<4x?xf32>
 }
+

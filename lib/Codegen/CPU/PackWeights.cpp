@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TileSizes.h"
 #include "ht/Codegen/Passes.h"
 #include "ht/Dialect/HT/Utils/ConstantData.h"
 
@@ -26,16 +27,6 @@ using namespace mlir;
 using namespace mlir::ht;
 
 namespace {
-
-/// The loop dimension of each dimension of an operand, if its map is a
-/// projected permutation.
-std::optional<SmallVector<int64_t>> getLoopDims(AffineMap map) {
-  if (!map.isProjectedPermutation(/*allowZeroInResults=*/false))
-    return std::nullopt;
-  return llvm::map_to_vector(map.getResults(), [](AffineExpr expr) {
-    return int64_t(cast<AffineDimExpr>(expr).getPosition());
-  });
-}
 
 /// `values` of a tensor of `shape` whose dimensions are `from` (loop dims),
 /// reordered to the dimensions `to` (a permutation of `from`).

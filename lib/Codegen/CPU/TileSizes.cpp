@@ -17,8 +17,7 @@ int64_t mlir::ht::chooseDivisor(int64_t size, int64_t limit,
   return bestMultiple ? bestMultiple : best;
 }
 
-/// The loop dimension of each dimension of an operand.
-static std::optional<SmallVector<int64_t>> getLoopDims(AffineMap map) {
+std::optional<SmallVector<int64_t>> mlir::ht::getLoopDims(AffineMap map) {
   if (!map.isProjectedPermutation(/*allowZeroInResults=*/false))
     return std::nullopt;
   return llvm::map_to_vector(map.getResults(), [](AffineExpr expr) {

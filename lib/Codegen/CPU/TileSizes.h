@@ -36,6 +36,10 @@ struct ContractionTiling {
   std::optional<int64_t> peeledDim;
 };
 
+/// The loop dimension of each dimension of an operand whose indexing map is
+/// a projected permutation; nothing otherwise.
+std::optional<SmallVector<int64_t>> getLoopDims(AffineMap map);
+
 /// The largest divisor of `size` that is at most `limit`, preferring
 /// multiples of `multiple` when there is one.
 int64_t chooseDivisor(int64_t size, int64_t limit, int64_t multiple = 1);

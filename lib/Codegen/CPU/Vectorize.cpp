@@ -267,6 +267,29 @@ struct HTVectorizePass
     : public mlir::ht::impl::HTVectorizeBase<HTVectorizePass> {
   using Base::Base;
 
+  /// What is wrong with the sizes, if anything: they must make a register
+  /// block.
+  std::optional<std::string> checkOptions() const {
+    for (auto [name, value] :
+         {std::pair<StringRef, int64_t>{"lanes", lanes},
+          {"max-accumulators", maxAccumulators},
+          {"max-unrolled-reduction", maxUnrolledReduction}})
+      if (value < 1)
+        return (name + "=" + Twine(value) + "; expected at least 1").str();
+    return std::nullopt;
+  }
+
+  /// Rejected when the pipeline is parsed, before any work.
+  LogicalResult initializeOptions(
+      StringRef options,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    if (failed(Base::initializeOptions(options, errorHandler)))
+      return failure();
+    if (std::optional<std::string> error = checkOptions())
+      return errorHandler("ht-vectorize: " + *error);
+    return success();
+  }
+
   void fail(const Twine &message) {
     getOperation().emitError("ht-vectorize: ") << message;
     signalPassFailure();
@@ -277,6 +300,10 @@ struct HTVectorizePass
     MLIRContext *context = &getContext();
     IRRewriter rewriter(context);
     VectorTarget target{lanes, maxAccumulators, maxUnrolledReduction};
+    // Options set programmatically (ht-cpu-codegen's vector-lanes) never
+    // went through initializeOptions.
+    if (std::optional<std::string> error = checkOptions())
+      return fail(*error);
 
     // 1. Tile. Contractions first (their fills fuse into the tiles), then the
     // element-wise ops, fills and transposes left.
