@@ -125,8 +125,9 @@ def HT_ContractOp : HT_Op<"contract", [Pure]> {
     operands are constants.
 
     The order of the result's labels is its memory layout: the planner
-    (`ht-order-contractions`, `ht-fuse-gates`) chooses it so that the labels
-    the next step sums over are innermost (see `docs/Architecture.md`).
+    (`ht-order-contractions`, `ht-fuse-gates`) lays each result out as a
+    matrix product's output, the activation's labels then the weight's own
+    (see `docs/Architecture.md`).
 
     ```mlir
     %t = ht.contract %x [0, 1, 2], %u0 [3, 1, 4] -> [0, 2, 3, 4]

@@ -272,8 +272,10 @@ def HTFuseGates : Pass<"ht-fuse-gates", "::mlir::func::FuncOp"> {
     Weights that are not constants, differ in shape, or results used
     elsewhere than the concatenation are left to `ht-order-contractions`.
 
-    The gate label follows the rows in every intermediate's layout (it lives
-    to the output), so each gate's block of an intermediate is contiguous.
+    Each result is laid out as for one matrix (the activation's labels, then
+    the stacked factor's own, the gate label among them); the last one is
+    transposed into `[rows, gate, ...]`. Off by default in `ht-optimize`:
+    with the vector kernels the fused network measured slower than four.
     (The other half of gate fusion, bias + sigma/tanh + the cell and hidden
     update of a step in one element-wise kernel, is how
     `convert-ht-to-linalg` always lowers `ht.lstm_update`.)
