@@ -35,7 +35,6 @@ import ctypes
 import os
 import platform
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,18 +49,11 @@ sys.path.insert(0, str(ROOT / "python"))
 from ht_mlir import nn as htnn  # noqa: E402
 from ht_mlir import torch_export  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from torch_compare import median_ms  # noqa: E402
+
 I, H = 57600, 256
 ROW_MODES, COL_MODES, TREE = [16, 4, 4, 4], [8, 20, 20, 18], "((0,1),(2,3))"
-
-
-def median_ms(run, repeats: int) -> float:
-    run()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
 
 
 def sgemm_gflops(matmul, make) -> float:

@@ -11,7 +11,9 @@ One sequence of 16 frames (I = 57,600), batch 1, H = 256, W_ih in HT form (modes
 - torch einsum: the input projection as one torch.einsum over the input and the
   factors (torch 1.13 contracts left to right), then the LSTM loop;
 - ht-mlir: the exported model through `ht-run --benchmark` (the default
-  pipeline, single-threaded scalar code).
+  pipeline, single-threaded vector code).
+
+bench/performance.py is the full comparison (ranks, batches, NumPy, roofline).
 
 All run on the same inputs and weights and their outputs are compared first.
 """

@@ -52,6 +52,28 @@ SmallVector<OpFoldResult> asIndexAttrs(Builder &builder,
   });
 }
 
+/// Tiles `op` by `tileSizes` (scf.for loops) and marks the tile for
+/// vectorisation; returns the tile, and marks the loops with `loopMarker`
+/// when one is given.
+FailureOr<Operation *> tileAndMark(RewriterBase &rewriter, Operation *op,
+                                   ArrayRef<int64_t> tileSizes,
+                                   StringRef loopMarker = {}) {
+  scf::SCFTilingOptions options;
+  options.setTileSizes(asIndexAttrs(rewriter, tileSizes));
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled =
+      scf::tileUsingSCF(rewriter, cast<TilingInterface>(op), options);
+  if (failed(tiled))
+    return failure();
+  rewriter.replaceOp(op, tiled->replacements);
+  Operation *tile = tiled->tiledOps.back();
+  tile->setAttr(kVectorizeMarker, rewriter.getUnitAttr());
+  if (!loopMarker.empty())
+    for (LoopLikeOpInterface loop : tiled->loops)
+      loop->setAttr(loopMarker, rewriter.getUnitAttr());
+  return tile;
+}
+
 /// Tiles `op` by `tiling`, fusing the linalg.fill of its accumulator, and
 /// marks the innermost tiled op for vectorisation (and the loops over
 /// reduction chunks, if the reduction was tiled).
@@ -107,19 +129,13 @@ LogicalResult tileContraction(RewriterBase &rewriter, linalg::ContractOp op,
       rowByRow[*tiling.peeledDim] = 1;
       for (linalg::LinalgOp op : partial) {
         op->removeAttr(kVectorizeMarker);
-        scf::SCFTilingOptions single;
-        single.setTileSizes(asIndexAttrs(
-            rewriter, ArrayRef<int64_t>(rowByRow).take_front(op.getNumLoops())));
-        rewriter.setInsertionPoint(op);
-        FailureOr<scf::SCFTilingResult> rows = scf::tileUsingSCF(
-            rewriter, cast<TilingInterface>(op.getOperation()), single);
-        if (failed(rows))
+        FailureOr<Operation *> row = tileAndMark(
+            rewriter, op,
+            ArrayRef<int64_t>(rowByRow).take_front(op.getNumLoops()));
+        if (failed(row))
           return failure();
-        rewriter.replaceOp(op, rows->replacements);
-        Operation *row = rows->tiledOps.back();
-        row->setAttr(kVectorizeMarker, rewriter.getUnitAttr());
-        if (isa<linalg::ContractOp>(row))
-          contractionTiles.push_back(row);
+        if (isa<linalg::ContractOp>(*row))
+          contractionTiles.push_back(*row);
       }
     }
   }
@@ -127,34 +143,10 @@ LogicalResult tileContraction(RewriterBase &rewriter, linalg::ContractOp op,
   if (llvm::none_of(tiling.reduction, [](int64_t size) { return size != 0; }))
     return success();
   // The reduction in chunks: an inner loop carrying the accumulator tile.
-  for (Operation *tile : contractionTiles) {
-    scf::SCFTilingOptions inner;
-    inner.setTileSizes(asIndexAttrs(rewriter, tiling.reduction));
-    rewriter.setInsertionPoint(tile);
-    FailureOr<scf::SCFTilingResult> chunked =
-        scf::tileUsingSCF(rewriter, cast<TilingInterface>(tile), inner);
-    if (failed(chunked))
+  for (Operation *tile : contractionTiles)
+    if (failed(tileAndMark(rewriter, tile, tiling.reduction,
+                           kReductionLoopMarker)))
       return failure();
-    rewriter.replaceOp(tile, chunked->replacements);
-    chunked->tiledOps.back()->setAttr(kVectorizeMarker, rewriter.getUnitAttr());
-    for (LoopLikeOpInterface loop : chunked->loops)
-      loop->setAttr(kReductionLoopMarker, rewriter.getUnitAttr());
-  }
-  return success();
-}
-
-/// Tiles an element-wise op (or fill, or transpose) to one vector row.
-LogicalResult tileElementwise(RewriterBase &rewriter, linalg::LinalgOp op,
-                              ArrayRef<int64_t> tileSizes) {
-  scf::SCFTilingOptions options;
-  options.setTileSizes(asIndexAttrs(rewriter, tileSizes));
-  rewriter.setInsertionPoint(op);
-  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-      rewriter, cast<TilingInterface>(op.getOperation()), options);
-  if (failed(tiled))
-    return failure();
-  rewriter.replaceOp(op, tiled->replacements);
-  tiled->tiledOps.back()->setAttr(kVectorizeMarker, rewriter.getUnitAttr());
   return success();
 }
 
@@ -332,7 +324,7 @@ struct HTVectorizePass
           chooseElementwiseTiling(op, target);
       if (!tileSizes)
         continue;
-      if (failed(tileElementwise(rewriter, op, *tileSizes))) {
+      if (failed(tileAndMark(rewriter, op, *tileSizes))) {
         op.emitError("ht-vectorize: tiling failed");
         return signalPassFailure();
       }

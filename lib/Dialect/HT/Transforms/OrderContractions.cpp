@@ -140,8 +140,9 @@ struct HTOrderContractionsPass
     for (LinearOp op : linears) {
       rewriter.setInsertionPoint(op);
       SmallVector<LinearOp> products = {op};
-      int64_t rows = resolveRows(op.getWeightRows(0), options.expectedRows);
+      PlanningOptions productOptions = options;
       if (maxIntermediateBytes > 0) {
+        int64_t rows = resolveRows(op.getWeightRows(0), options.expectedRows);
         PlannedProduct whole = planWeight(op, /*index=*/0, options);
         int64_t perRow = bytesPerRow(whole.plan, rows,
                                      op.getInput().getType().getElementType());
@@ -155,16 +156,15 @@ struct HTOrderContractionsPass
           products.clear();
           rewriter.replaceOp(op, emitRowBlocks(rewriter, op, blockRows,
                                                products));
-          options.expectedRows = blockRows;
+          productOptions.expectedRows = blockRows;
         }
       }
       for (LinearOp product : products) {
-        PlannedProduct planned = planWeight(product, /*index=*/0, options);
+        PlannedProduct planned = planWeight(product, /*index=*/0, productOptions);
         rewriter.setInsertionPoint(product);
         rewriter.replaceOp(product, emitPlan(rewriter, product,
                                              planned.network, planned.plan));
       }
-      options.expectedRows = HT_PLANNING_OPTIONS_OF_PASS().expectedRows;
     }
   }
 };
