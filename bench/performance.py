@@ -96,7 +96,7 @@ def optimal_einsum_path(bin_dir: str, model: str, rows: int) -> tuple[list, floa
     """The exact optimum's pairs as an np.einsum path, and its MACs per row."""
     report = subprocess.run([os.path.join(bin_dir, "ht-opt"), model,
                              f"--ht-report=expected-rows={rows}", "-o", os.devnull],
-                            check=True, capture_output=True, text=True).stdout
+                            check=True, capture_output=True, text=True).stderr
     order = re.search(r"chosen order\s+(\S.*)", report).group(1)
     macs = float(re.search(r"MACs per row\s+optimal ([0-9.]+)", report).group(1))
     # Operands in the einsum below: X, U0..U3, B0..B2.

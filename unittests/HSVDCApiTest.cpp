@@ -62,7 +62,52 @@ TEST(HSVDCApi, ReportsErrorsAndTruncatesTheMessage) {
   EXPECT_EQ(htHSVD(nullptr, 4, 4, 2, cols, cols, nullptr, 0, 0.0, &result,
                    error, sizeof(error)),
             1);
-  EXPECT_STREQ(error, "null pointer, empty matrix or fewer than 2 modes");
+  EXPECT_STREQ(error, "dense, row_modes, col_modes and result must not be NULL");
+  EXPECT_EQ(htHSVD(dense.data(), 4, 4, 300, cols, cols, nullptr, 0, 0.0,
+                   &result, error, sizeof(error)),
+            1);
+  EXPECT_STREQ(error, "num_modes is 300; expected 2 to 256");
+  EXPECT_EQ(htHSVD(dense.data(), int64_t(1) << 32, int64_t(1) << 32, 2, cols,
+                   cols, nullptr, 0, 0.0, &result, error, sizeof(error)),
+            1);
+  EXPECT_STREQ(error, "the matrix is 4294967296 x 4294967296; expected "
+                      "positive sizes whose product fits in 64 bits");
+  EXPECT_EQ(htHSVD(dense.data(), 0, 4, 2, cols, cols, nullptr, 0, 0.0, &result,
+                   error, sizeof(error)),
+            1);
+  EXPECT_EQ(result, nullptr);
+  // A NULL error buffer is allowed.
+  EXPECT_EQ(htHSVD(nullptr, 4, 4, 2, cols, cols, nullptr, 0, 0.0, &result,
+                   nullptr, 64),
+            1);
+}
+
+TEST(HSVDCApi, AccessorsCheckTheirArguments) {
+  std::vector<double> dense(16);
+  for (size_t i = 0; i < dense.size(); ++i)
+    dense[i] = double(i % 5) - 1.5;
+  int64_t modes[] = {2, 2};
+  HTHSVDResult *result = nullptr;
+  ASSERT_EQ(htHSVD(dense.data(), 4, 4, 2, modes, modes, nullptr, 0, 0.0,
+                   &result, nullptr, 0),
+            0);
+  double values[64];
+  int64_t ranks[2];
+  char tree[32];
+  EXPECT_EQ(htHSVDLeaf(result, 0, values), 0);
+  EXPECT_EQ(htHSVDLeaf(result, 2, values), 1);
+  EXPECT_EQ(htHSVDLeaf(result, -1, values), 1);
+  EXPECT_EQ(htHSVDLeaf(result, 0, nullptr), 1);
+  EXPECT_EQ(htHSVDTransfer(result, 0, values), 0);
+  EXPECT_EQ(htHSVDTransfer(result, 1, values), 1);
+  EXPECT_EQ(htHSVDLeaf(nullptr, 0, values), 1);
+  EXPECT_EQ(htHSVDRanks(nullptr, ranks, ranks), 1);
+  EXPECT_EQ(htHSVDRanks(result, nullptr, ranks), 1);
+  EXPECT_EQ(htHSVDTree(result, tree, 0), 1);
+  EXPECT_EQ(htHSVDTree(result, tree, sizeof(tree)), 0);
+  EXPECT_STREQ(tree, "(0, 1)");
+  EXPECT_EQ(htHSVDRelativeErrorBound(nullptr), -1.0);
+  htHSVDDestroy(result);
 }
 
 } // namespace

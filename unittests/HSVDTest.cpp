@@ -199,7 +199,18 @@ TEST(HSVD, RejectsArgumentsThatDoNotFit) {
             "tree ((0, 1), 2) is over 3 modes, expected 2 (the number of "
             "modes)");
   EXPECT_EQ(errorOf(computeHSVD(dense, 4, 4, {4}, {4}, tree, options)),
-            "row modes [4] has fewer than 2 modes; HT needs at least 2");
+            "row modes [4] has 1 modes; HT needs 2 to 256");
+  // A product that wraps to the row count is an overflow, not a match.
+  EXPECT_EQ(errorOf(computeHSVD(dense, 4, 4, {(int64_t(1) << 62) + 1, 4},
+                                {2, 2}, tree, options)),
+            "row modes [4611686018427387905, 4] multiply to more than 2^63, "
+            "expected 4 (the matrix's rows)");
+  EXPECT_EQ(errorOf(computeHSVD(dense, int64_t(1) << 32, int64_t(1) << 32,
+                                {int64_t(1) << 16, int64_t(1) << 16},
+                                {int64_t(1) << 16, int64_t(1) << 16}, tree,
+                                options)),
+            "a 4294967296 x 4294967296 matrix has more elements than memory "
+            "can address");
   EXPECT_EQ(errorOf(computeHSVD(dense, 4, 4, {4, 0}, {2, 2}, tree, options)),
             "row modes [4, 0] must all be >= 1");
   options.maxRank = 0;
@@ -213,6 +224,10 @@ TEST(HSVD, RejectsArgumentsThatDoNotFit) {
   dense[3] = NAN;
   EXPECT_EQ(errorOf(computeHSVD(dense, 4, 4, {2, 2}, {2, 2}, tree, options)),
             "matrix has a NaN or infinite entry");
+  std::vector<double> huge(16, 1e308);
+  EXPECT_EQ(errorOf(computeHSVD(huge, 4, 4, {2, 2}, {2, 2}, tree, options)),
+            "the matrix's Frobenius norm overflows a double (its squared "
+            "entries sum past 1.8e308); scale it down first");
 }
 
 TEST(HSVD, FactorizesSizesEvenly) {

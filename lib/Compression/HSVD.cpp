@@ -4,6 +4,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 #include <Eigen/Dense>
 
@@ -45,6 +46,15 @@ std::string formatDouble(double value) {
 int64_t product(ArrayRef<int64_t> values) {
   return std::accumulate(values.begin(), values.end(), int64_t(1),
                          std::multiplies<int64_t>());
+}
+
+/// The product of `values`, or nothing when it leaves int64's range.
+std::optional<int64_t> checkedProduct(ArrayRef<int64_t> values) {
+  std::optional<int64_t> result = 1;
+  for (int64_t value : values)
+    if (result)
+      result = llvm::checkedMul(*result, value);
+  return result;
 }
 
 llvm::Error makeError(const llvm::Twine &message) {
@@ -221,9 +231,19 @@ llvm::Error checkArguments(ArrayRef<double> dense, int64_t rows, int64_t cols,
                            const TreeStructure &tree,
                            const HSVDOptions &options) {
   int64_t numModes = rowModes.size();
-  if (numModes < 2)
-    return makeError("row modes " + formatList(rowModes) +
-                     " has fewer than 2 modes; HT needs at least 2");
+  if (!TreeStructure::isValidNumModes(numModes))
+    return makeError(llvm::formatv(
+        "row modes {0} has {1} modes; HT needs 2 to {2}", formatList(rowModes),
+        numModes, TreeStructure::kMaxModes));
+  if (rows < 1 || cols < 1)
+    return makeError(llvm::formatv(
+        "the matrix is {0} x {1}; expected at least one row and column", rows,
+        cols));
+  std::optional<int64_t> numElements = llvm::checkedMul(rows, cols);
+  if (!numElements || !llvm::checkedMul(*numElements, int64_t(8)))
+    return makeError(llvm::formatv(
+        "a {0} x {1} matrix has more elements than memory can address", rows,
+        cols));
   if (int64_t(colModes.size()) != numModes)
     return makeError(llvm::formatv(
         "column modes {0} has {1} modes, expected {2} like the row modes {3}",
@@ -238,12 +258,18 @@ llvm::Error checkArguments(ArrayRef<double> dense, int64_t rows, int64_t cols,
     if (llvm::any_of(modes, [](int64_t m) { return m < 1; }))
       return makeError(llvm::formatv("{0} modes {1} must all be >= 1", name,
                                      formatList(modes)));
-    if (product(modes) != size)
+    std::optional<int64_t> modesProduct = checkedProduct(modes);
+    if (!modesProduct)
+      return makeError(llvm::formatv(
+          "{0} modes {1} multiply to more than 2^63, expected {2} (the "
+          "matrix's {0}s)",
+          name, formatList(modes), size));
+    if (*modesProduct != size)
       return makeError(llvm::formatv(
           "{0} modes {1} multiply to {2}, expected {3} (the matrix's {0}s)",
-          name, formatList(modes), product(modes), size));
+          name, formatList(modes), *modesProduct, size));
   }
-  if (int64_t(dense.size()) != rows * cols)
+  if (int64_t(dense.size()) != *numElements)
     return makeError(llvm::formatv("matrix has {0} values, expected {1} x {2}",
                                    dense.size(), rows, cols));
   if (options.maxRank && *options.maxRank < 1)
@@ -294,6 +320,9 @@ mlir::ht::computeHSVD(ArrayRef<double> dense, int64_t rows, int64_t cols,
       tensor[layout.rowOffset[i] + layout.colOffset[j]] = value;
       normSquared += value * value;
     }
+  if (!std::isfinite(normSquared))
+    return makeError("the matrix's Frobenius norm overflows a double (its "
+                     "squared entries sum past 1.8e308); scale it down first");
   result.norm = std::sqrt(normSquared);
 
   // 2d-2 nodes are truncated (all but the root); each gets an equal share.

@@ -3,6 +3,7 @@
 #include "ht/Support/Npy.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -56,6 +57,12 @@ static std::optional<llvm::StringRef> findValue(llvm::StringRef header,
 }
 
 llvm::Expected<NpyArray> mlir::ht::readNpy(llvm::StringRef path) {
+  // A device or a pipe (/dev/zero) would be read until memory runs out.
+  llvm::sys::fs::file_status status;
+  if (std::error_code error = llvm::sys::fs::status(path, status))
+    return fail(path, "cannot open: " + error.message());
+  if (!llvm::sys::fs::is_regular_file(status))
+    return fail(path, "is not a regular file; expected a .npy file");
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file =
       llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                   /*RequiresNullTerminator=*/false);
@@ -65,7 +72,7 @@ llvm::Expected<NpyArray> mlir::ht::readNpy(llvm::StringRef path) {
   if (!contents.starts_with(kMagic) || contents.size() < 10)
     return fail(path, "not a .npy file (no \\x93NUMPY magic)");
 
-  uint8_t major = contents[6];
+  uint8_t major = contents[6], minor = contents[7];
   size_t headerLength, headerStart;
   if (major == 1) {
     headerLength = uint8_t(contents[8]) | (uint8_t(contents[9]) << 8);
@@ -78,7 +85,10 @@ llvm::Expected<NpyArray> mlir::ht::readNpy(llvm::StringRef path) {
       headerLength = (headerLength << 8) | uint8_t(contents[8 + byte]);
     headerStart = 12;
   } else {
-    return fail(path, "unsupported .npy format version " + llvm::Twine(major));
+    return fail(path, "unsupported .npy format version " +
+                          llvm::Twine(unsigned(major)) + "." +
+                          llvm::Twine(unsigned(minor)) +
+                          "; expected 1.0, 2.0 or 3.0");
   }
   if (contents.size() < headerStart + headerLength)
     return fail(path, "truncated .npy header");
@@ -104,13 +114,22 @@ llvm::Expected<NpyArray> mlir::ht::readNpy(llvm::StringRef path) {
     array.shape.push_back(dim);
   }
 
+  // Every later size (bytes here, buffers and outputs in the caller) is a
+  // multiple of the element count: refuse counts whose bytes overflow.
+  std::optional<int64_t> elements = 1;
+  for (int64_t dim : array.shape)
+    if (elements)
+      elements = llvm::checkedMul(*elements, dim);
+  if (!elements || !llvm::checkedMul(*elements, int64_t(8)))
+    return fail(path, "shape " + formatShape(array.shape) +
+                          " has more elements than memory can address");
   size_t elementSize = array.dtype == "<f4" ? 4 : array.dtype == "<f8" ? 8 : 0;
   if (elementSize == 0) {
     // Leave the payload unread: the caller reports the dtype mismatch.
     return array;
   }
   size_t payload = contents.size() - headerStart - headerLength;
-  size_t expected = array.getNumElements() * elementSize;
+  size_t expected = static_cast<size_t>(*elements) * elementSize;
   if (payload != expected)
     return fail(path, "holds " + llvm::Twine(payload) + " data bytes; shape " +
                           formatShape(array.shape) + " of " + array.dtype +

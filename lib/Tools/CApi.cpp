@@ -1,9 +1,12 @@
 //===- CApi.cpp - The plain C API of a compiled model ---------------------===//
 
 #include "ht/Tools/CApi.h"
+#include "ht/Tools/ModelRuntime.h"
+#include "ht/Version.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Intrinsics.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
@@ -49,21 +52,48 @@ llvm::Value *buildDescriptor(llvm::IRBuilder<> &builder, llvm::Value *data,
 
 } // namespace
 
+/// The status codes with their meaning, for the header and status_string.
+static constexpr std::pair<CApiStatus, const char *> kStatusMessages[] = {
+    {kCApiOk, "success"},
+    {kCApiNullPointer, "a tensor pointer is NULL"},
+    {kCApiInvalidSize,
+     "a size is < 1 or > 2^31, or a tensor has more than 2^40 elements"},
+    {kCApiOutOfMemory,
+     "an allocation failed; the outputs' contents are unspecified"},
+};
+
 void mlir::ht::emitCApiFunction(llvm::Module &module, StringRef prefix,
                                 const EntrySignature &signature) {
   llvm::LLVMContext &context = module.getContext();
   llvm::IRBuilder<> builder(context);
   llvm::Type *i64 = builder.getInt64Ty();
   llvm::Type *ptr = builder.getPtrTy();
+  size_t numTensors = signature.inputs.size() + signature.outputs.size();
+  std::string name = getCApiName(prefix, signature);
+
+  // The body the guard runs: unpacks the descriptor pointers and calls the
+  // compiled function.
+  SmallVector<llvm::Type *> calleeTypes(numTensors, ptr);
+  llvm::FunctionCallee callee = module.getOrInsertFunction(
+      "_mlir_ciface_" + signature.function,
+      llvm::FunctionType::get(builder.getVoidTy(), calleeTypes, false));
+  auto *body = llvm::Function::Create(
+      llvm::FunctionType::get(builder.getVoidTy(), {ptr}, false),
+      llvm::GlobalValue::InternalLinkage, name + ".body", module);
+  builder.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", body));
+  SmallVector<llvm::Value *> descriptorArgs;
+  for (size_t index = 0; index < numTensors; ++index)
+    descriptorArgs.push_back(builder.CreateLoad(
+        ptr, builder.CreateConstGEP1_64(ptr, body->getArg(0), index)));
+  builder.CreateCall(callee, descriptorArgs);
+  builder.CreateRetVoid();
 
   SmallVector<llvm::Type *> parameterTypes(signature.symbols.size(), i64);
-  size_t numTensors = signature.inputs.size() + signature.outputs.size();
   parameterTypes.append(numTensors, ptr);
   auto *functionType =
       llvm::FunctionType::get(builder.getInt32Ty(), parameterTypes, false);
   auto *function = llvm::Function::Create(
-      functionType, llvm::GlobalValue::ExternalLinkage,
-      getCApiName(prefix, signature), module);
+      functionType, llvm::GlobalValue::ExternalLinkage, name, module);
 
   SmallVector<llvm::Value *> symbols, tensors;
   for (auto [index, argument] : llvm::enumerate(function->args())) {
@@ -81,10 +111,12 @@ void mlir::ht::emitCApiFunction(llvm::Module &module, StringRef prefix,
   }
 
   auto *entry = llvm::BasicBlock::Create(context, "entry", function);
+  auto *checkSizes = llvm::BasicBlock::Create(context, "check_sizes", function);
+  auto *checkCounts =
+      llvm::BasicBlock::Create(context, "check_counts", function);
+  auto *call = llvm::BasicBlock::Create(context, "call", function);
   auto *nullPointer = llvm::BasicBlock::Create(context, "null_pointer", function);
   auto *invalidSize = llvm::BasicBlock::Create(context, "invalid_size", function);
-  auto *call = llvm::BasicBlock::Create(context, "call", function);
-
   builder.SetInsertPoint(nullPointer);
   builder.CreateRet(builder.getInt32(kCApiNullPointer));
   builder.SetInsertPoint(invalidSize);
@@ -94,6 +126,9 @@ void mlir::ht::emitCApiFunction(llvm::Module &module, StringRef prefix,
   llvm::Value *anyNull = builder.getFalse();
   for (llvm::Value *tensor : tensors)
     anyNull = builder.CreateOr(anyNull, builder.CreateIsNull(tensor));
+  builder.CreateCondBr(anyNull, nullPointer, checkSizes);
+
+  builder.SetInsertPoint(checkSizes);
   llvm::Value *anyBadSize = builder.getFalse();
   for (llvm::Value *symbol : symbols) {
     anyBadSize = builder.CreateOr(
@@ -102,32 +137,83 @@ void mlir::ht::emitCApiFunction(llvm::Module &module, StringRef prefix,
         anyBadSize,
         builder.CreateICmpSGT(symbol, builder.getInt64(kCApiMaxSize)));
   }
-  auto *checkSizes = llvm::BasicBlock::Create(context, "check_sizes", function,
-                                              call);
-  builder.CreateCondBr(anyNull, nullPointer, checkSizes);
-  builder.SetInsertPoint(checkSizes);
-  builder.CreateCondBr(anyBadSize, invalidSize, call);
+  builder.CreateCondBr(anyBadSize, invalidSize, checkCounts);
 
-  builder.SetInsertPoint(call);
-  SmallVector<llvm::Value *> descriptors;
-  auto addTensor = [&](const EntryTensor &tensor, llvm::Value *data) {
+  // Each size is in range now; their products need not be.
+  builder.SetInsertPoint(checkCounts);
+  auto sizesOf = [&](const EntryTensor &tensor) {
     SmallVector<llvm::Value *> sizes;
     for (auto [symbol, fixed] :
          llvm::zip_equal(tensor.symbols, tensor.fixedSizes))
       sizes.push_back(symbol < 0 ? builder.getInt64(fixed) : symbols[symbol]);
-    descriptors.push_back(buildDescriptor(builder, data, sizes));
+    return sizes;
+  };
+  llvm::Value *anyBadCount = builder.getFalse();
+  auto checkCount = [&](const EntryTensor &tensor) {
+    llvm::Value *count = builder.getInt64(1);
+    for (llvm::Value *size : sizesOf(tensor)) {
+      llvm::Value *product = builder.CreateBinaryIntrinsic(
+          llvm::Intrinsic::umul_with_overflow, count, size);
+      count = builder.CreateExtractValue(product, 0);
+      anyBadCount =
+          builder.CreateOr(anyBadCount, builder.CreateExtractValue(product, 1));
+    }
+    anyBadCount = builder.CreateOr(
+        anyBadCount,
+        builder.CreateICmpUGT(count, builder.getInt64(kCApiMaxElements)));
+  };
+  for (const EntryTensor &tensor : signature.inputs)
+    checkCount(tensor);
+  for (const EntryTensor &tensor : signature.outputs)
+    checkCount(tensor);
+  builder.CreateCondBr(anyBadCount, invalidSize, call);
+
+  builder.SetInsertPoint(call);
+  auto *pointers = builder.CreateAlloca(ptr, builder.getInt64(numTensors));
+  size_t slot = 0;
+  auto addTensor = [&](const EntryTensor &tensor, llvm::Value *data) {
+    builder.CreateStore(buildDescriptor(builder, data, sizesOf(tensor)),
+                        builder.CreateConstGEP1_64(ptr, pointers, slot++));
   };
   for (auto [index, tensor] : llvm::enumerate(signature.inputs))
     addTensor(tensor, tensors[index]);
   for (auto [index, tensor] : llvm::enumerate(signature.outputs))
     addTensor(tensor, tensors[signature.inputs.size() + index]);
+  llvm::FunctionCallee guard = module.getOrInsertFunction(
+      kRunGuardedName,
+      llvm::FunctionType::get(builder.getInt32Ty(), {ptr, ptr}, false));
+  builder.CreateRet(builder.CreateCall(guard, {body, pointers}));
+}
 
-  SmallVector<llvm::Type *> calleeTypes(descriptors.size(), ptr);
-  llvm::FunctionCallee callee = module.getOrInsertFunction(
-      "_mlir_ciface_" + signature.function,
-      llvm::FunctionType::get(builder.getVoidTy(), calleeTypes, false));
-  builder.CreateCall(callee, descriptors);
-  builder.CreateRet(builder.getInt32(kCApiOk));
+void mlir::ht::emitCApiSupportFunctions(llvm::Module &module,
+                                        StringRef prefix) {
+  llvm::LLVMContext &context = module.getContext();
+  llvm::IRBuilder<> builder(context);
+  llvm::Type *ptr = builder.getPtrTy();
+
+  auto *statusString = llvm::Function::Create(
+      llvm::FunctionType::get(ptr, {builder.getInt32Ty()}, false),
+      llvm::GlobalValue::ExternalLinkage, (prefix + "_status_string").str(),
+      module);
+  auto *entry = llvm::BasicBlock::Create(context, "entry", statusString);
+  auto *unknown = llvm::BasicBlock::Create(context, "unknown", statusString);
+  builder.SetInsertPoint(unknown);
+  builder.CreateRet(builder.CreateGlobalString("unknown status code"));
+  builder.SetInsertPoint(entry);
+  llvm::SwitchInst *dispatch = builder.CreateSwitch(
+      statusString->getArg(0), unknown, std::size(kStatusMessages));
+  for (auto [code, message] : kStatusMessages) {
+    auto *block = llvm::BasicBlock::Create(context, "", statusString);
+    builder.SetInsertPoint(block);
+    builder.CreateRet(builder.CreateGlobalString(message));
+    dispatch->addCase(builder.getInt32(code), block);
+  }
+
+  auto *version = llvm::Function::Create(
+      llvm::FunctionType::get(ptr, {}, false),
+      llvm::GlobalValue::ExternalLinkage, (prefix + "_version").str(), module);
+  builder.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", version));
+  builder.CreateRet(builder.CreateGlobalString(HT_MLIR_VERSION));
 }
 
 void mlir::ht::emitCApiHeader(llvm::raw_ostream &os, StringRef prefix,
@@ -138,20 +224,32 @@ void mlir::ht::emitCApiHeader(llvm::raw_ostream &os, StringRef prefix,
      << ", generated by ht-compile. Do not edit.\n"
      << " *\n"
      << " * Tensors are dense, row-major float arrays. Every function checks\n"
-     << " * its arguments and returns HT_OK, or an HT_ERROR_* code without\n"
-     << " * writing anything. The functions keep no state between calls and\n"
-     << " * may be called from several threads at once. */\n"
+     << " * its arguments and returns HT_OK or an HT_ERROR_* code: a bad\n"
+     << " * argument writes nothing; after HT_ERROR_OUT_OF_MEMORY the outputs'\n"
+     << " * contents are unspecified (no memory is leaked). The functions keep\n"
+     << " * no state between calls and may be called from several threads at\n"
+     << " * once. */\n"
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include <stdint.h>\n\n"
+     << "#ifndef HT_MLIR_VERSION\n#define HT_MLIR_VERSION \"" << HT_MLIR_VERSION
+     << "\"\n#endif\n\n"
      << "#ifndef HT_STATUS_CODES\n#define HT_STATUS_CODES\n"
-     << "enum {\n"
-     << "  HT_OK = " << kCApiOk << ",\n"
-     << "  HT_ERROR_NULL_POINTER = " << kCApiNullPointer
-     << ", /* a tensor pointer is NULL */\n"
-     << "  HT_ERROR_INVALID_SIZE = " << kCApiInvalidSize
-     << "  /* a size is < 1 or > 2^31 */\n"
-     << "};\n#endif\n\n"
-     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
+     << "enum {\n";
+  for (auto [index, entry] : llvm::enumerate(kStatusMessages)) {
+    static constexpr const char *kNames[] = {
+        "HT_OK", "HT_ERROR_NULL_POINTER", "HT_ERROR_INVALID_SIZE",
+        "HT_ERROR_OUT_OF_MEMORY"};
+    static_assert(std::size(kNames) == std::size(kStatusMessages));
+    os << "  " << kNames[index] << " = " << entry.first
+       << (index + 1 < std::size(kStatusMessages) ? "," : "") << " /* "
+       << entry.second << " */\n";
+  }
+  os << "};\n#endif\n\n"
+     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
+     << "/* What a status code means, as a static string. */\n"
+     << "const char *" << prefix << "_status_string(int32_t status);\n"
+     << "/* The ht-mlir version that compiled this library. */\n"
+     << "const char *" << prefix << "_version(void);\n\n";
   for (const EntrySignature &signature : signatures) {
     os << "/* " << getCApiName(prefix, signature) << ": @"
        << signature.function << " of " << modelName << ".\n";
@@ -159,7 +257,8 @@ void mlir::ht::emitCApiHeader(llvm::raw_ostream &os, StringRef prefix,
       os << " * Sizes:";
       for (const std::string &symbol : signature.symbols)
         os << " " << symbol;
-      os << " (each from 1 to 2^31).\n";
+      os << " (each from 1 to 2^31; each tensor at most 2^40 "
+            "elements).\n";
     }
     auto describe = [&](const EntryTensor &tensor, StringRef role) {
       os << " *   " << tensor.name << ": float";

@@ -2,7 +2,9 @@
 
 #include "ht/Tools/ModelCompiler.h"
 #include "ht/Dialect/HT/IR/HTDialect.h"
+#include "ht/Dialect/HT/Utils/ConstantData.h"
 #include "ht/Pipelines/Pipelines.h"
+#include "ht/Support/ResourceCheck.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/MLIRContext.h"
@@ -17,6 +19,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
@@ -34,14 +37,32 @@ void mlir::ht::registerModelDialects(DialectRegistry &registry) {
 
 OwningOpRef<ModuleOp> mlir::ht::loadModel(StringRef path,
                                           MLIRContext &context) {
+  // A device such as /dev/zero would be read until memory runs out.
+  if (path != "-" && llvm::sys::fs::exists(path) &&
+      !llvm::sys::fs::is_regular_file(path)) {
+    llvm::errs() << "error: model '" << path
+                 << "' is not a regular file; expected a .mlir file\n";
+    return nullptr;
+  }
   auto sourceMgr = std::make_shared<llvm::SourceMgr>();
   std::string includedPath;
   if (!sourceMgr->AddIncludeFile(path.str(), llvm::SMLoc(), includedPath)) {
     llvm::errs() << "error: cannot open model '" << path << "'\n";
     return nullptr;
   }
+  if (llvm::Error invalid = checkResourceBlobAlignments(
+          sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID())->getBuffer(),
+          path)) {
+    llvm::errs() << "error: " << llvm::toString(std::move(invalid)) << "\n";
+    return nullptr;
+  }
   SourceMgrDiagnosticHandler handler(*sourceMgr, &context);
-  return parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  // Passes check the blobs they read; this catches those no pass reads,
+  // which would reach the LLVM translation unchecked.
+  if (module && failed(verifyConstantBlobs(*module)))
+    return nullptr;
+  return module;
 }
 
 LogicalResult mlir::ht::lowerToLLVMDialect(ModuleOp module,

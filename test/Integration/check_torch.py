@@ -44,9 +44,10 @@ class Runner:
         self.bin_dir, self.work = bin_dir, work
 
     def tool(self, name: str, *args: str) -> str:
+        """Runs a tool; returns what it printed, stdout then stderr (reports)."""
         result = subprocess.run([os.path.join(self.bin_dir, name), *args], check=True,
                                 capture_output=True, text=True)
-        return result.stdout
+        return result.stdout + result.stderr
 
     def ht_run(self, model: str, inputs: list[np.ndarray], tag: str) -> list[np.ndarray]:
         out_dir = os.path.join(self.work, f"{tag}-out")

@@ -1,7 +1,7 @@
-// RUN: ht-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(ht-choose-weight-format{report=true}))' | FileCheck %s
-// RUN: ht-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(ht-choose-weight-format{report=true fold-weights=false}))' | FileCheck %s --check-prefix=NOFOLD
+// RUN: ht-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(ht-choose-weight-format{report=true}))' 2>&1 | FileCheck %s
+// RUN: ht-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(ht-choose-weight-format{report=true fold-weights=false}))' 2>&1 | FileCheck %s --check-prefix=NOFOLD
 // RUN: ht-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(ht-choose-weight-format{fold-size-limit=4}))' | FileCheck %s --check-prefix=LIMIT
-// RUN: ht-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(ht-expand-lstm,ht-choose-weight-format{report=true}))' | FileCheck %s --check-prefix=EXPANDED
+// RUN: ht-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(ht-expand-lstm,ht-choose-weight-format{report=true}))' 2>&1 | FileCheck %s --check-prefix=EXPANDED
 
 // Each weight is costed with the plan ht-order-contractions will run for it.
 // W_hh (8 x 2, ranks 2): with folding its best plan is to rebuild W at

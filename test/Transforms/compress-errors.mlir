@@ -20,7 +20,7 @@
 // LENGTHS: error: ht-compress: row-modes [2, 2] and col-modes [2, 2, 1] have different numbers of modes
 // ONEMODE: error: ht-compress: row-modes has 1 mode; an HT matrix needs at least 2
 // ZEROMODE: error: ht-compress: row-modes [0, 4] must all be >= 1
-// NUMMODES: error: ht-compress: num-modes=1; expected at least 2
+// NUMMODES: error: ht-compress: num-modes=1; expected 2 to 256
 // TREEMODES: error: ht-compress: tree '((0,1),2)' is over 3 modes, but the matrices have 4 modes (num-modes)
 // TREEBAD: error: ht-compress: tree '((0,1),(1,2))': {{.*}}mode 1{{.*}}
 // PRODUCT: error: ht-compress: cannot compress W (4 x 4): row modes [2, 3] multiply to 6, expected 4 (the matrix's rows)

@@ -1,5 +1,5 @@
 // RUN: ht-opt %s --ht-compress="num-modes=2" --split-input-file | FileCheck %s
-// RUN: ht-opt %s --ht-compress="num-modes=2" --split-input-file -o /dev/null \
+// RUN: ht-opt %s --ht-compress="num-modes=2" --split-input-file -o /dev/null 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=REPORT
 // RUN: ht-opt %s --ht-compress="num-modes=2 max-rank=1 weights=all" --split-input-file \
 // RUN:   | FileCheck %s --check-prefix=CAPPED

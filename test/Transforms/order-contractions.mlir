@@ -1,8 +1,8 @@
 // RUN: ht-opt %s --pass-pipeline='builtin.module(func.func(ht-order-contractions{strategy=left-to-right}))' | FileCheck %s --check-prefix=LTR
 // RUN: ht-opt %s --pass-pipeline='builtin.module(func.func(ht-order-contractions))' | FileCheck %s --check-prefix=OPT
 // RUN: ht-opt %s --pass-pipeline='builtin.module(func.func(ht-order-contractions{strategy=dense},ht-fold-weights))' | FileCheck %s --check-prefix=DENSE
-// RUN: ht-opt %s --ht-report=fold-weights=false -o /dev/null > %t.plan
-// RUN: ht-opt %s --pass-pipeline='builtin.module(func.func(ht-order-contractions{fold-weights=false}),ht-report)' -o /dev/null >> %t.plan
+// RUN: ht-opt %s --ht-report=fold-weights=false -o /dev/null 2> %t.plan
+// RUN: ht-opt %s --pass-pipeline='builtin.module(func.func(ht-order-contractions{fold-weights=false}),ht-report)' -o /dev/null 2>> %t.plan
 // RUN: FileCheck %s --check-prefix=RECOUNT < %t.plan
 // RUN: ht-opt %s --pass-pipeline='builtin.module(func.func(ht-order-contractions{max-intermediate-bytes=100}))' | FileCheck %s --check-prefix=BLOCKS
 

@@ -1,6 +1,6 @@
-// RUN: ht-opt %s --ht-stats -o /dev/null | FileCheck %s
+// RUN: ht-opt %s --ht-stats -o /dev/null 2>&1 | FileCheck %s
 // RUN: ht-opt %s --ht-stats="remarks=true table=false" -verify-diagnostics -o /dev/null | count 0
-// RUN: ht-opt %s --ht-stats | FileCheck %s --check-prefix=IR
+// RUN: ht-opt %s --ht-stats 2>/dev/null | FileCheck %s --check-prefix=IR
 
 // The pass leaves the IR alone.
 // IR-LABEL: func.func @linear

@@ -15,6 +15,8 @@
 #include "ht/Dialect/HT/Analysis/EntrySignature.h"
 #include "ht/Pipelines/Pipelines.h"
 #include "ht/Tools/CApi.h"
+#include "ht/Tools/ModelRuntime.h"
+#include "ht/Support/ToolSupport.h"
 #include "ht/Tools/ModelCompiler.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -30,6 +32,8 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <memory>
 
 using namespace mlir;
 using namespace mlir::ht;
@@ -172,6 +176,14 @@ static llvm::Error linkSharedLibrary(StringRef object, StringRef output) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // --help lists this tool's options, not LLVM's backend flags (those are
+  // still under --help-hidden).
+  static cl::OptionCategory toolCategory("ht-compile options");
+  for (cl::Option *option : std::initializer_list<cl::Option *>{
+           &modelPath, &pipelineOptions, &outputPath, &headerPath, static_cast<cl::Option *>(std::addressof(entryNames)), &prefixOption, &emitKind, &cpuName, &cpuFeatures})
+    option->addCategory(toolCategory);
+  cl::HideUnrelatedOptions(toolCategory);
+  setToolVersionPrinter("ht-compile");
   cl::ParseCommandLineOptions(
       argc, argv, "ht-compile: compile an ht model to native code\n");
 
@@ -190,6 +202,26 @@ int main(int argc, char **argv) {
   SmallVector<std::string> entries(entryNames.begin(), entryNames.end());
   if (entries.empty())
     entries.push_back("forward");
+  for (const std::string &entry : entries)
+    if (!isIdentifier(entry))
+      return fail("--entry '" + entry +
+                  "' is not a C identifier; the C API function is named "
+                  "<prefix>_<entry>");
+  if (StringRef(prefix).starts_with("__ht") ||
+      StringRef(prefix).starts_with("_mlir"))
+    return fail("--prefix '" + prefix +
+                "' starts with '__ht' or '_mlir', which name the compiled "
+                "code's own symbols; choose another prefix");
+  if (llvm::sys::fs::equivalent(outputPath, modelPath) ||
+      outputPath == modelPath)
+    return fail("-o '" + outputPath + "' is the model itself");
+  if (!headerPath.empty() &&
+      (headerPath == outputPath ||
+       llvm::sys::fs::equivalent(headerPath, outputPath)))
+    return fail("--header '" + headerPath + "' is the -o output too");
+  if (!headerPath.empty() && (headerPath == modelPath ||
+                              llvm::sys::fs::equivalent(headerPath, modelPath)))
+    return fail("--header '" + headerPath + "' is the model itself");
 
   DialectRegistry registry;
   registerModelDialects(registry);
@@ -211,9 +243,17 @@ int main(int argc, char **argv) {
 
   if (failed(lowerToLLVMDialect(*module, pipelineOptions)))
     return fail("compiling '" + modelPath + "' failed");
+  // Everything is written to temporaries first and renamed into place
+  // once all succeeded: a failure leaves no output behind.
+  std::string partialOutput = outputPath + ".partial";
+  std::string partialHeader = headerPath + ".partial";
+  llvm::FileRemover removeOutput(partialOutput);
+  std::optional<llvm::FileRemover> removeHeader;
+  if (!headerPath.empty())
+    removeHeader.emplace(partialHeader);
   if (*kind == EmitKind::MLIR) {
     if (llvm::Error error = writeFile(
-            outputPath, [&](llvm::raw_ostream &os) { module->print(os); }))
+            partialOutput, [&](llvm::raw_ostream &os) { module->print(os); }))
       return fail(llvm::toString(std::move(error)));
   } else {
     auto machine = createTargetMachine(cpuName, cpuFeatures);
@@ -223,25 +263,41 @@ int main(int argc, char **argv) {
     auto llvmModule = translateToLLVMIR(*module, llvmContext, **machine);
     if (!llvmModule)
       return fail(llvm::toString(llvmModule.takeError()));
+    // Every C API name must be new: a model defining @<prefix>_<entry>
+    // would otherwise be exported in place of the function the header
+    // declares.
+    SmallVector<std::string> exported = {prefix + "_status_string",
+                                         prefix + "_version"};
+    for (const EntrySignature &signature : signatures) {
+      exported.push_back(getCApiName(prefix, signature));
+      exported.push_back(getCApiName(prefix, signature) + ".body");
+    }
+    for (const std::string &name : exported)
+      if ((*llvmModule)->getNamedValue(name))
+        return fail("the C API function '" + name +
+                    "' clashes with a symbol the model defines; choose "
+                    "another --prefix");
     for (const EntrySignature &signature : signatures)
       emitCApiFunction(**llvmModule, prefix, signature);
+    emitCApiSupportFunctions(**llvmModule, prefix);
     // Only the C API is exported; everything else may be inlined into it.
     for (llvm::Function &function : **llvmModule)
       if (!function.isDeclaration() &&
-          !llvm::any_of(signatures, [&](const EntrySignature &signature) {
-            return function.getName() == getCApiName(prefix, signature);
-          }))
+          !llvm::is_contained(exported, function.getName()))
         function.setLinkage(llvm::GlobalValue::InternalLinkage);
+    if (llvm::Error error = linkModelRuntime(**llvmModule))
+      return fail("linking the model runtime: " +
+                  llvm::toString(std::move(error)));
     if (llvm::Error error = optimizeLLVMModule(**llvmModule, **machine))
       return fail(llvm::toString(std::move(error)));
 
     llvm::Error written = llvm::Error::success();
     if (*kind == EmitKind::LLVMIR) {
-      written = writeFile(outputPath, [&](llvm::raw_ostream &os) {
+      written = writeFile(partialOutput, [&](llvm::raw_ostream &os) {
         (*llvmModule)->print(os, nullptr);
       });
     } else if (*kind == EmitKind::Object) {
-      written = emitObject(**llvmModule, **machine, outputPath);
+      written = emitObject(**llvmModule, **machine, partialOutput);
     } else {
       llvm::SmallString<128> object;
       if (std::error_code error =
@@ -249,27 +305,27 @@ int main(int argc, char **argv) {
         return fail("cannot create a temporary file: " + error.message());
       llvm::FileRemover removeObject(object);
       written = emitObject(**llvmModule, **machine, object);
-      if (!written) {
-        llvm::SmallString<128> partial(outputPath);
-        partial += ".partial";
-        llvm::FileRemover removePartial(partial);
-        written = linkSharedLibrary(object, partial);
-        if (!written)
-          if (std::error_code error = llvm::sys::fs::rename(partial, outputPath))
-            written = llvm::createStringError(
-                error, "cannot write '" + outputPath + "': " + error.message());
-      }
+      if (!written)
+        written = linkSharedLibrary(object, partialOutput);
     }
     if (written)
       return fail(llvm::toString(std::move(written)));
   }
 
   if (!headerPath.empty()) {
-    if (llvm::Error error = writeFile(headerPath, [&](llvm::raw_ostream &os) {
+    if (llvm::Error error = writeFile(partialHeader, [&](llvm::raw_ostream &os) {
           emitCApiHeader(os, prefix, llvm::sys::path::filename(modelPath),
                          signatures);
         }))
       return fail(llvm::toString(std::move(error)));
   }
+  if (std::error_code error = llvm::sys::fs::rename(partialOutput, outputPath))
+    return fail("cannot write '" + outputPath + "': " + error.message());
+  if (!headerPath.empty())
+    if (std::error_code error =
+            llvm::sys::fs::rename(partialHeader, headerPath)) {
+      llvm::sys::fs::remove(outputPath);
+      return fail("cannot write '" + headerPath + "': " + error.message());
+    }
   return 0;
 }

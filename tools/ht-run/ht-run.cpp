@@ -14,11 +14,13 @@
 #include "ht/Dialect/HT/Analysis/EntrySignature.h"
 #include "ht/Pipelines/Pipelines.h"
 #include "ht/Support/Npy.h"
+#include "ht/Support/ToolSupport.h"
 #include "ht/Tools/ModelCompiler.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -28,6 +30,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <memory>
 
 using namespace mlir;
 using namespace mlir::ht;
@@ -86,10 +90,42 @@ private:
   std::vector<int64_t> storage;
 };
 
+/// A float array the model reads or writes. Allocated with calloc so that a
+/// size too large for memory is an error message, not an abort.
 struct Buffer {
   SmallVector<int64_t> shape;
-  std::vector<float> data;
+  int64_t count = 0;
+  std::unique_ptr<float, decltype(&std::free)> storage{nullptr, &std::free};
+
+  float *data() const { return storage.get(); }
+  ArrayRef<float> values() const { return {storage.get(), size_t(count)}; }
 };
+
+/// A zeroed buffer of `shape`, or why there is none (`what` names it).
+llvm::Expected<Buffer> allocateBuffer(ArrayRef<int64_t> shape,
+                                      const llvm::Twine &what) {
+  auto error = [&](const llvm::Twine &reason) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   what + " of shape " + formatShape(shape) +
+                                       ": " + reason);
+  };
+  std::optional<int64_t> count = 1;
+  for (int64_t dim : shape)
+    if (count)
+      count = llvm::checkedMul(*count, dim);
+  if (!count || !llvm::checkedMul(*count, int64_t(sizeof(float))))
+    return error("more elements than memory can address");
+  Buffer buffer;
+  buffer.shape.assign(shape.begin(), shape.end());
+  buffer.count = *count;
+  // One element at least, so that an empty result still has an address.
+  buffer.storage.reset(static_cast<float *>(
+      std::calloc(std::max<int64_t>(*count, 1), sizeof(float))));
+  if (!buffer.storage)
+    return error(llvm::formatv("cannot allocate {0} bytes",
+                               *count * int64_t(sizeof(float))));
+  return buffer;
+}
 
 /// Reads the inputs and checks them against `signature`, binding the size
 /// symbols; returns the error message, or the buffers.
@@ -150,11 +186,11 @@ readInputs(const EntrySignature &signature, SmallVector<int64_t> &symbolValues) 
                      boundBy[symbol] + ")");
       }
     }
-    Buffer buffer;
-    buffer.shape = array->shape;
-    buffer.data.resize(array->getNumElements());
-    std::memcpy(buffer.data.data(), array->bytes.data(), array->bytes.size());
-    buffers.push_back(std::move(buffer));
+    llvm::Expected<Buffer> buffer = allocateBuffer(array->shape, what);
+    if (!buffer)
+      return buffer.takeError();
+    std::memcpy(buffer->data(), array->bytes.data(), array->bytes.size());
+    buffers.push_back(std::move(*buffer));
   }
   return buffers;
 }
@@ -167,6 +203,50 @@ SmallVector<int64_t> resolveShape(const EntryTensor &tensor,
   return shape;
 }
 
+/// Writes result<i>.npy for every output, all or nothing: each goes to a
+/// temporary first and is renamed into place only once all are complete;
+/// result files of an earlier run with more results are removed, so none is
+/// mistaken for this run's.
+llvm::Error writeResults(ArrayRef<Buffer> outputs) {
+  auto error = [](const llvm::Twine &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  };
+  if (std::error_code code = llvm::sys::fs::create_directories(outputDir))
+    return error("cannot create output directory '" + outputDir +
+                 "': " + code.message());
+  auto pathOf = [](size_t index, StringRef suffix) {
+    llvm::SmallString<128> path(outputDir);
+    llvm::sys::path::append(path, "result" + std::to_string(index) + ".npy" +
+                                      suffix);
+    return std::string(path);
+  };
+  auto removeTemporaries = [&] {
+    for (size_t index = 0; index < outputs.size(); ++index)
+      llvm::sys::fs::remove(pathOf(index, ".pending"));
+  };
+  for (auto [index, buffer] : llvm::enumerate(outputs))
+    if (llvm::Error failure = writeNpyFloat32(pathOf(index, ".pending"),
+                                              buffer.shape, buffer.data())) {
+      removeTemporaries();
+      return failure;
+    }
+  for (size_t index = outputs.size();
+       llvm::sys::fs::exists(pathOf(index, "")); ++index)
+    if (std::error_code code = llvm::sys::fs::remove(pathOf(index, ""))) {
+      removeTemporaries();
+      return error("cannot remove the stale '" + pathOf(index, "") +
+                   "': " + code.message());
+    }
+  for (size_t index = 0; index < outputs.size(); ++index)
+    if (std::error_code code =
+            llvm::sys::fs::rename(pathOf(index, ".pending"), pathOf(index, ""))) {
+      removeTemporaries();
+      return error("cannot write '" + pathOf(index, "") + "': " +
+                   code.message());
+    }
+  return llvm::Error::success();
+}
+
 double percentile(std::vector<double> sorted, double fraction) {
   size_t index = std::min(sorted.size() - 1,
                           static_cast<size_t>(fraction * (sorted.size() - 1) + 0.5));
@@ -177,6 +257,14 @@ double percentile(std::vector<double> sorted, double fraction) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // --help lists this tool's options, not LLVM's backend flags (those are
+  // still under --help-hidden).
+  static cl::OptionCategory toolCategory("ht-run options");
+  for (cl::Option *option : std::initializer_list<cl::Option *>{
+           &modelPath, &pipelineOptions, &entryName, static_cast<cl::Option *>(std::addressof(inputPaths)), &outputDir, &benchmarkRuns, &warmupRuns})
+    option->addCategory(toolCategory);
+  cl::HideUnrelatedOptions(toolCategory);
+  setToolVersionPrinter("ht-run");
   cl::ParseCommandLineOptions(
       argc, argv,
       "ht-run: JIT-compile an ht model and run it on .npy inputs\n");
@@ -211,13 +299,12 @@ int main(int argc, char **argv) {
     return fail(llvm::toString(inputs.takeError()));
   SmallVector<Buffer> outputs;
   for (const EntryTensor &tensor : signature->outputs) {
-    Buffer buffer;
-    buffer.shape = resolveShape(tensor, symbolValues);
-    int64_t count = 1;
-    for (int64_t dim : buffer.shape)
-      count *= dim;
-    buffer.data.assign(count, 0.0f);
-    outputs.push_back(std::move(buffer));
+    llvm::Expected<Buffer> buffer =
+        allocateBuffer(resolveShape(tensor, symbolValues),
+                       "result '" + tensor.name + "'");
+    if (!buffer)
+      return fail(llvm::toString(buffer.takeError()));
+    outputs.push_back(std::move(*buffer));
   }
   if (failed(lowerToLLVMDialect(*module, pipelineOptions)))
     return fail("compiling '" + modelPath + "' failed");
@@ -238,9 +325,9 @@ int main(int argc, char **argv) {
 
   SmallVector<MemRefDescriptor> descriptors;
   for (Buffer &buffer : *inputs)
-    descriptors.emplace_back(buffer.data.data(), buffer.shape);
+    descriptors.emplace_back(buffer.data(), buffer.shape);
   for (Buffer &buffer : outputs)
-    descriptors.emplace_back(buffer.data.data(), buffer.shape);
+    descriptors.emplace_back(buffer.data(), buffer.shape);
   SmallVector<void *> descriptorPointers;
   for (MemRefDescriptor &descriptor : descriptors)
     descriptorPointers.push_back(descriptor.get());
@@ -278,23 +365,14 @@ int main(int argc, char **argv) {
 
   for (auto [index, buffer] : llvm::enumerate(outputs)) {
     double sum = 0;
-    for (float value : buffer.data)
+    for (float value : buffer.values())
       sum += value;
     llvm::outs() << llvm::formatv("result{0} {1} {2} sum {3:e6}\n", index,
                                   signature->outputs[index].name,
                                   formatShape(buffer.shape), sum);
   }
-  if (!outputDir.empty()) {
-    if (std::error_code error = llvm::sys::fs::create_directories(outputDir))
-      return fail("cannot create output directory '" + outputDir +
-                  "': " + error.message());
-    for (auto [index, buffer] : llvm::enumerate(outputs)) {
-      llvm::SmallString<128> path(outputDir);
-      llvm::sys::path::append(path, "result" + std::to_string(index) + ".npy");
-      if (llvm::Error error =
-              writeNpyFloat32(path, buffer.shape, buffer.data.data()))
-        return fail(llvm::toString(std::move(error)));
-    }
-  }
+  if (!outputDir.empty())
+    if (llvm::Error error = writeResults(outputs))
+      return fail(llvm::toString(std::move(error)));
   return 0;
 }

@@ -7,8 +7,10 @@
 //                         const float *x, const float *h0, const float *c0,
 //                         float *output, float *h_n, float *c_n);
 //
-// It checks its arguments, builds the memref descriptors the compiled code
-// expects, and returns HT_OK or an HT_ERROR_* code. It keeps no state.
+// It checks its arguments (pointers, each size, each tensor's element
+// count), builds the memref descriptors the compiled code expects, runs it
+// under the model runtime's allocation guard, and returns HT_OK or an
+// HT_ERROR_* code. It keeps no state.
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,10 +33,15 @@ enum CApiStatus : int32_t {
   kCApiOk = 0,
   kCApiNullPointer = 1,
   kCApiInvalidSize = 2,
+  kCApiOutOfMemory = 3,
 };
 
-/// The largest size a symbol may take: keeps every size product in range.
+/// The largest size a symbol may take.
 constexpr int64_t kCApiMaxSize = int64_t(1) << 31;
+/// The most elements one tensor of a call may have (2^40 floats are 4 TiB):
+/// far from int64's range, so the compiled code's own size products, a
+/// small multiple of a tensor's, cannot overflow either.
+constexpr int64_t kCApiMaxElements = int64_t(1) << 40;
 
 /// The C name of `signature`'s function: `<prefix>_<entry>`.
 std::string getCApiName(StringRef prefix, const EntrySignature &signature);
@@ -43,6 +50,9 @@ std::string getCApiName(StringRef prefix, const EntrySignature &signature);
 /// `_mlir_ciface_<entry>` (which must be in `module`).
 void emitCApiFunction(llvm::Module &module, StringRef prefix,
                       const EntrySignature &signature);
+
+/// Adds `<prefix>_status_string(int32_t)` and `<prefix>_version(void)`.
+void emitCApiSupportFunctions(llvm::Module &module, StringRef prefix);
 
 /// Writes a C header declaring the C API functions of `signatures`.
 void emitCApiHeader(llvm::raw_ostream &os, StringRef prefix,

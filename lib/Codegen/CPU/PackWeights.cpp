@@ -118,9 +118,11 @@ struct PackConstantOperand : public OpRewritePattern<linalg::ContractOp> {
         weightIndex == 1 &&
         maps[2].getNumDims() == unsigned(rank + reduction.size()))
       return rewriter.notifyMatchFailure(op, "already packed");
-    std::optional<std::vector<double>> values = readFloatValues(weightAttr);
-    if (!values)
+    llvm::Expected<std::vector<double>> values = readFloatValues(weightAttr);
+    if (!values) {
+      llvm::consumeError(values.takeError());
       return rewriter.notifyMatchFailure(op, "unreadable constant");
+    }
 
     Location loc = op.getLoc();
     MLIRContext *context = rewriter.getContext();

@@ -10,7 +10,6 @@ using namespace mlir::ht;
 
 // Bounds recursion in printing and keeps every size computation in range;
 // real HT layers have fewer than 20 modes.
-static constexpr int64_t kMaxModes = 256;
 
 static llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
@@ -143,14 +142,16 @@ static void buildBalanced(llvm::SmallVectorImpl<int64_t> &encoding,
 }
 
 TreeStructure TreeStructure::balanced(int64_t numModes) {
-  assert(numModes >= 2 && numModes <= kMaxModes && "mode count out of range");
+  // Callers check the count (isValidNumModes): a tree of 10^8 modes would
+  // be built before anything could refuse it.
+  assert(isValidNumModes(numModes) && "mode count out of range");
   llvm::SmallVector<int64_t> encoding;
   buildBalanced(encoding, 0, numModes);
   return llvm::cantFail(fromEncoding(encoding));
 }
 
 TreeStructure TreeStructure::leftDeep(int64_t numModes) {
-  assert(numModes >= 2 && numModes <= kMaxModes && "mode count out of range");
+  assert(isValidNumModes(numModes) && "mode count out of range");
   llvm::SmallVector<int64_t> encoding(numModes - 1, kInternalMarker);
   encoding.push_back(0);
   for (int64_t mode = 1; mode < numModes; ++mode)

@@ -24,10 +24,12 @@ std::optional<HTFactorValues> readFactors(ConstantOp constant) {
   HTFactorValues factors{constant.getType().getShape(), {}, {}};
   auto readAll = [](ArrayAttr attrs, std::vector<std::vector<double>> &into) {
     for (Attribute attr : attrs) {
-      std::optional<std::vector<double>> values =
+      llvm::Expected<std::vector<double>> values =
           readFloatValues(cast<ElementsAttr>(attr));
-      if (!values)
+      if (!values) {
+        llvm::consumeError(values.takeError());
         return false;
+      }
       into.push_back(std::move(*values));
     }
     return true;
@@ -43,6 +45,8 @@ struct HTChooseWeightFormatPass
   using Base::Base;
 
   void runOnOperation() override {
+    if (failed(verifyConstantBlobs(getOperation())))
+      return signalPassFailure();
     PlanningOptions options = HT_PLANNING_OPTIONS_OF_PASS();
     SmallVector<std::pair<WeightedOpInterface, unsigned>> weights;
     getOperation().walk([&](WeightedOpInterface op) {
@@ -96,7 +100,7 @@ struct HTChooseWeightFormatPass
     std::string function = "?";
     if (auto func = op->getParentOfType<func::FuncOp>())
       function = func.getSymName().str();
-    llvm::outs() << llvm::formatv(
+    llvm::errs() << llvm::formatv(
         "ht-choose-weight-format: {0} in @{1}: {2} {3} x {4}, {5} rows: HT "
         "{6:F0}, dense {7:F0} -> {8}\n",
         op->getName(), function, op.getWeightName(index), shape.getNumRows(),

@@ -130,9 +130,12 @@ private:
       if (llvm::any_of(*modes, [](int64_t m) { return m < 1; }))
         return fail(llvm::formatv("{0} {1} must all be >= 1", name,
                                   formatIntList(*modes)));
-    if (numModes < 2)
-      return fail(llvm::formatv("num-modes={0}; expected at least 2",
-                                int64_t(numModes)));
+    if (!TreeStructure::isValidNumModes(numModes))
+      return fail(llvm::formatv("num-modes={0}; expected 2 to {1}",
+                                int64_t(numModes), TreeStructure::kMaxModes));
+    if (!TreeStructure::isValidNumModes(rowModes.size()) && !rowModes.empty())
+      return fail(llvm::formatv("row-modes has {0} modes; expected 2 to {1}",
+                                rowModes.size(), TreeStructure::kMaxModes));
     int64_t modesInUse = rowModes.empty() ? numModes : rowModes.size();
     if (!tree.empty()) {
       llvm::Expected<TreeStructure> parsed = TreeStructure::parse(tree);
@@ -173,10 +176,11 @@ private:
       return op->emitError() << "ht-compress: " << role
                              << " is not a compile-time constant; only "
                                 "constant weights can be compressed";
-    std::optional<std::vector<double>> values = readFloatValues(attr);
+    llvm::Expected<std::vector<double>> values = readFloatValues(attr);
     if (!values)
       return op->emitError() << "ht-compress: cannot read the values of "
-                             << role << " (expected a float constant)";
+                             << role << ": "
+                             << llvm::toString(values.takeError());
 
     SmallVector<int64_t> rowSizes(rowModes.begin(), rowModes.end());
     SmallVector<int64_t> colSizes(colModes.begin(), colModes.end());
@@ -205,13 +209,13 @@ private:
     for (auto [mode, leaf] : llvm::enumerate(hsvd->factors.leaves)) {
       DenseElementsAttr attr =
           makeFloatElements(matrixType.getLeafType(mode), leaf);
-      stored.leaves.push_back(*readFloatValues(attr));
+      stored.leaves.push_back(llvm::cantFail(readFloatValues(attr)));
       leaves.push_back(attr);
     }
     for (auto [node, transfer] : llvm::enumerate(hsvd->factors.transfers)) {
       DenseElementsAttr attr =
           makeFloatElements(matrixType.getTransferType(node), transfer);
-      stored.transfers.push_back(*readFloatValues(attr));
+      stored.transfers.push_back(llvm::cantFail(readFloatValues(attr)));
       transfers.push_back(attr);
     }
 
@@ -240,13 +244,13 @@ private:
     if (auto func = op->getParentOfType<func::FuncOp>())
       function = func.getSymName().str();
     const HTShape &shape = stored.shape;
-    llvm::outs() << llvm::formatv(
+    llvm::errs() << llvm::formatv(
         "ht-compress: {0} in @{1}: {2} {3} x {4} -> {5} parameters "
         "(compression {6:F2}x), relative error {7} (HSVD bound {8})\n",
         op->getName(), function, role, rows, cols, parameters,
         double(rows) * double(cols) / double(parameters),
         formatScientific(error), formatScientific(bound));
-    llvm::outs() << "    " << describeShape(shape) << "\n";
+    llvm::errs() << "    " << describeShape(shape) << "\n";
   }
 
   SmallVector<WeightRole> selected;

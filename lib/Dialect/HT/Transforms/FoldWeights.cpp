@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 namespace mlir::ht {
 #define GEN_PASS_DEF_HTFOLDWEIGHTS
@@ -17,6 +18,9 @@ using namespace mlir;
 using namespace mlir::ht;
 
 namespace {
+
+/// The most multiply-adds one folded product may take (a few seconds).
+constexpr int64_t kMaxFoldedMultiplyAdds = int64_t(1) << 32;
 
 /// Row-major strides of `labels` (of a tensor with `shape`) along `loops`;
 /// 0 for loops the tensor does not index.
@@ -45,11 +49,6 @@ struct FoldConstantContraction : public OpRewritePattern<ContractOp> {
     RankedTensorType type = op.getType();
     if (!type.hasStaticShape() || type.getNumElements() > sizeLimit)
       return rewriter.notifyMatchFailure(op, "result too large to fold");
-    std::optional<std::vector<double>> lhs = readFloatValues(lhsAttr);
-    std::optional<std::vector<double>> rhs = readFloatValues(rhsAttr);
-    if (!lhs || !rhs)
-      return rewriter.notifyMatchFailure(op, "unreadable constant");
-
     // One loop per label; odometer over all of them.
     SmallVector<int64_t> loops(op.getLhsLabels());
     for (int64_t label : op.getRhsLabels())
@@ -64,6 +63,22 @@ struct FoldConstantContraction : public OpRewritePattern<ContractOp> {
                        llvm::find(op.getRhsLabels(), label) -
                        op.getRhsLabels().begin());
     });
+    // The odometer below runs one multiply-add per point of the loop space;
+    // past this many, folding would stall the compiler (a splat of 10^10
+    // elements is a few bytes of IR), so the product is left to run time.
+    std::optional<int64_t> work = 1;
+    for (int64_t extent : extents)
+      if (work)
+        work = llvm::checkedMul(*work, extent);
+    if (!work || *work > kMaxFoldedMultiplyAdds)
+      return rewriter.notifyMatchFailure(op, "too much work to fold");
+    llvm::Expected<std::vector<double>> lhs = readFloatValues(lhsAttr);
+    llvm::Expected<std::vector<double>> rhs = readFloatValues(rhsAttr);
+    if (!lhs || !rhs) {
+      llvm::consumeError(lhs.takeError());
+      llvm::consumeError(rhs.takeError());
+      return rewriter.notifyMatchFailure(op, "unreadable constant");
+    }
     SmallVector<int64_t> lhsStrides = stridesAlong(
         loops, op.getLhsLabels(), op.getLhs().getType().getShape());
     SmallVector<int64_t> rhsStrides = stridesAlong(
@@ -105,6 +120,8 @@ struct HTFoldWeightsPass
   using Base::Base;
 
   void runOnOperation() override {
+    if (failed(verifyConstantBlobs(getOperation())))
+      return signalPassFailure();
     RewritePatternSet patterns(&getContext());
     patterns.add<FoldConstantContraction>(&getContext(), sizeLimit);
     // The driver also folds ht.factors of constants into their constants.

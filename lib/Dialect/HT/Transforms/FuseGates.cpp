@@ -12,6 +12,7 @@
 #include "LinearNetwork.h"
 #include "ht/Dialect/HT/Transforms/Passes.h"
 #include "ht/Dialect/HT/Utils/ConstantData.h"
+#include "llvm/Support/CheckedArithmetic.h"
 #include "ht/Dialect/HT/Utils/TensorBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -64,15 +65,24 @@ FailureOr<Value> stackFactor(OpBuilder &builder, Location loc,
                                     ? type.getLeafType(slot)
                                     : type.getTransferType(slot - numModes);
   int64_t count = linears.size();
-  std::vector<double> values(factorType.getNumElements() * count);
+  std::optional<int64_t> total =
+      llvm::checkedMul(factorType.getNumElements(), count);
+  if (!total || *total > kMaxExpandedConstantElements)
+    return failure();
+  std::vector<double> values(*total);
   for (auto [index, linear] : llvm::enumerate(linears)) {
     auto constant = linear.getWeight().getDefiningOp<ConstantOp>();
     Attribute attr = slot < numModes ? constant.getLeaves()[slot]
                                      : constant.getTransfers()[slot - numModes];
-    std::optional<std::vector<double>> part =
+    llvm::Expected<std::vector<double>> part =
         readFloatValues(cast<ElementsAttr>(attr));
-    if (!part)
+    if (!part) {
+      llvm::consumeError(part.takeError());
       return failure();
+    }
+    assert(static_cast<int64_t>(part->size()) ==
+               factorType.getNumElements() &&
+           "verifyConstantBlobs checked every blob");
     llvm::copy(*part, values.begin() + index * part->size());
   }
   SmallVector<int64_t> shape = {count};
@@ -87,6 +97,8 @@ struct HTFuseGatesPass : public mlir::ht::impl::HTFuseGatesBase<HTFuseGatesPass>
   using Base::Base;
 
   void runOnOperation() override {
+    if (failed(verifyConstantBlobs(getOperation())))
+      return signalPassFailure();
     PlanningOptions options = HT_PLANNING_OPTIONS_OF_PASS();
     SmallVector<std::pair<tensor::ConcatOp, SmallVector<LinearOp>>> groups;
     getOperation().walk([&](tensor::ConcatOp concat) {

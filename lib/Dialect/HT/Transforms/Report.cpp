@@ -51,7 +51,7 @@ struct HTReportPass : public mlir::ht::impl::HTReportBase<HTReportPass> {
     options.costs =
         makeCostOptions(costModel, writeWeight, foldWeights, foldSizeLimit);
     options.expectedRows = expectedRows;
-    raw_ostream &os = llvm::outs();
+    raw_ostream &os = llvm::errs();
     SmallVector<Product> products;
     getOperation().walk([&](WeightedOpInterface op) {
       for (unsigned index = 0, e = op.getNumWeights(); index < e; ++index)

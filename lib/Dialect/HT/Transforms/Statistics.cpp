@@ -121,7 +121,7 @@ struct HTStatisticsPass
   using Base::Base;
 
   void runOnOperation() override {
-    raw_ostream &os = llvm::outs();
+    raw_ostream &os = llvm::errs();
     getOperation().walk([&](Operation *op) {
       std::vector<WeightRow> rows = describeOp(op);
       if (rows.empty())

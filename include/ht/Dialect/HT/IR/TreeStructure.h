@@ -46,6 +46,13 @@ class TreeStructure {
 public:
   /// Marks an internal node in the preorder encoding.
   static constexpr int64_t kInternalMarker = -1;
+  /// The most modes a tree may have.
+  static constexpr int64_t kMaxModes = 256;
+
+  /// Whether a tree over `numModes` modes can exist here: [2, kMaxModes].
+  static constexpr bool isValidNumModes(int64_t numModes) {
+    return numModes >= 2 && numModes <= kMaxModes;
+  }
 
   /// Builds the structure of a valid encoding; the error says what is wrong
   /// (not full binary, a mode missing or repeated, a single leaf, ...).
@@ -55,10 +62,11 @@ public:
   static llvm::Expected<TreeStructure> parse(llvm::StringRef text);
 
   /// The balanced tree over modes 0..numModes-1 in order; the left subtree
-  /// takes the larger half. Requires numModes >= 2.
+  /// takes the larger half. Requires isValidNumModes(numModes).
   static TreeStructure balanced(int64_t numModes);
 
-  /// The left-deep (degenerate) tree (((0, 1), 2), ...). Requires numModes >= 2.
+  /// The left-deep (degenerate) tree (((0, 1), 2), ...). Requires
+  /// isValidNumModes(numModes).
   static TreeStructure leftDeep(int64_t numModes);
 
   int64_t getNumModes() const { return leafParent.size(); }

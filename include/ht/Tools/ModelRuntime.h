@@ -1,0 +1,29 @@
+//===- ModelRuntime.h - The runtime linked into compiled models -*- C++ -*-===//
+//
+// lib/Runtime/ModelRuntime.c, compiled to bitcode at build time: checked
+// allocation for the model's intermediates and the guard the C API runs the
+// model under, so that a failed malloc is a status, not a crash.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef HT_TOOLS_MODELRUNTIME_H
+#define HT_TOOLS_MODELRUNTIME_H
+
+#include "llvm/Support/Error.h"
+
+namespace llvm {
+class Module;
+} // namespace llvm
+
+namespace mlir::ht {
+
+/// The guard: `int32_t __ht_run_guarded(void (*body)(void **), void **args)`.
+inline constexpr const char *kRunGuardedName = "__ht_run_guarded";
+
+/// Routes `module`'s malloc and free through the runtime and links the
+/// runtime in, with internal linkage. Call after the C API functions exist.
+llvm::Error linkModelRuntime(llvm::Module &module);
+
+} // namespace mlir::ht
+
+#endif // HT_TOOLS_MODELRUNTIME_H

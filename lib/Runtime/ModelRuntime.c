@@ -1,0 +1,86 @@
+/*===- ModelRuntime.c - Linked into every compiled model -------------------===*
+ *
+ * The compiled code allocates its intermediates with malloc and frees them
+ * before returning. ht-compile routes those calls here, so that a failed
+ * allocation ends the call with HT_ERROR_OUT_OF_MEMORY instead of a
+ * dereferenced NULL: the C API function runs the model under
+ * __ht_run_guarded, which keeps a list of the live allocations of this call;
+ * __ht_malloc jumps back to it when malloc fails, and it frees them all.
+ *
+ * ht-compile compiles this file to bitcode at build time and links it into
+ * each model with internal linkage: a library has no runtime dependency and
+ * two models in one process do not share state. Calls on different threads
+ * have their own state (thread-local), so the library stays reentrant.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+/* Matches mlir::ht::kCApiOutOfMemory. */
+enum { HT_RUNTIME_OUT_OF_MEMORY = 3 };
+
+/* Precedes every allocation; 16 bytes keep malloc's alignment. */
+typedef struct Allocation {
+  struct Allocation *previous, *next;
+} Allocation;
+
+typedef struct CallState {
+  jmp_buf onFailure;
+  Allocation live; /* the list's sentinel */
+} CallState;
+
+static _Thread_local CallState *currentCall;
+
+void *__ht_malloc(size_t size) {
+  CallState *call = currentCall;
+  Allocation *block = size <= SIZE_MAX - sizeof(Allocation)
+                          ? malloc(sizeof(Allocation) + size)
+                          : NULL;
+  if (!block) {
+    if (call)
+      longjmp(call->onFailure, 1);
+    /* Not under a guard (no C API function on the stack): fail as malloc. */
+    return NULL;
+  }
+  if (call) {
+    block->previous = &call->live;
+    block->next = call->live.next;
+    call->live.next->previous = block;
+    call->live.next = block;
+  } else {
+    block->previous = block->next = block;
+  }
+  return block + 1;
+}
+
+void __ht_free(void *pointer) {
+  if (!pointer)
+    return;
+  Allocation *block = (Allocation *)pointer - 1;
+  block->previous->next = block->next;
+  block->next->previous = block->previous;
+  free(block);
+}
+
+/* Runs body(arguments); returns 0, or HT_RUNTIME_OUT_OF_MEMORY with every
+ * allocation of the call freed. */
+int32_t __ht_run_guarded(void (*body)(void **), void **arguments) {
+  CallState call;
+  call.live.previous = call.live.next = &call.live;
+  CallState *volatile outer = currentCall;
+  currentCall = &call;
+  int32_t status = 0;
+  if (setjmp(call.onFailure) == 0)
+    body(arguments);
+  else
+    status = HT_RUNTIME_OUT_OF_MEMORY;
+  /* After a failure, what the model had not freed yet; after success,
+   * nothing (the model frees its intermediates). */
+  while (call.live.next != &call.live)
+    __ht_free(call.live.next + 1);
+  currentCall = outer;
+  return status;
+}
