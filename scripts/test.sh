@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds ht-mlir and runs the whole test suite (lit + FileCheck, GoogleTest,
-# Python unit tests, integration tests), then prints one summary line.
+# Python unit tests, integration tests), then prints one summary line, then
+# runs the fuzzers (scripts/fuzz.sh) for a bounded time.
 set -euo pipefail
 HT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HT_BUILD="${HT_BUILD:-$HT_ROOT/build}"
@@ -22,4 +23,7 @@ failed = sum(c in ("FAIL", "XPASS", "UNRESOLVED", "TIMEOUT") for c in codes)
 skipped = sum(c in ("UNSUPPORTED", "SKIPPED", "EXCLUDED") for c in codes)
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
+
+# The libFuzzer harnesses, ASan + UBSan, a bounded run each.
+"$HT_ROOT/scripts/fuzz.sh" || status=1
 exit $status

@@ -68,7 +68,11 @@ llvm::Expected<NpyArray> mlir::ht::readNpy(llvm::StringRef path) {
                                   /*RequiresNullTerminator=*/false);
   if (!file)
     return fail(path, "cannot open: " + file.getError().message());
-  llvm::StringRef contents = (*file)->getBuffer();
+  return parseNpy((*file)->getBuffer(), path);
+}
+
+llvm::Expected<NpyArray> mlir::ht::parseNpy(llvm::StringRef contents,
+                                            llvm::StringRef path) {
   if (!contents.starts_with(kMagic) || contents.size() < 10)
     return fail(path, "not a .npy file (no \\x93NUMPY magic)");
 

@@ -31,6 +31,10 @@ struct NpyArray {
 /// Reads `path`. The error names the file and what is wrong with it.
 llvm::Expected<NpyArray> readNpy(llvm::StringRef path);
 
+/// Parses the bytes of a .npy file; `path` names it in errors.
+llvm::Expected<NpyArray> parseNpy(llvm::StringRef contents,
+                                  llvm::StringRef path);
+
 /// Writes float32 `data` of `shape` to `path` atomically: a temporary file
 /// in the same folder, renamed into place once complete.
 llvm::Error writeNpyFloat32(llvm::StringRef path, llvm::ArrayRef<int64_t> shape,
