@@ -1,6 +1,7 @@
 //===- HSVD.cpp - Hierarchical SVD of a dense matrix ----------------------===//
 
 #include "ht/Compression/HSVD.h"
+#include "ht/Support/CheckedSize.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -48,14 +49,6 @@ int64_t product(ArrayRef<int64_t> values) {
                          std::multiplies<int64_t>());
 }
 
-/// The product of `values`, or nothing when it leaves int64's range.
-std::optional<int64_t> checkedProduct(ArrayRef<int64_t> values) {
-  std::optional<int64_t> result = 1;
-  for (int64_t value : values)
-    if (result)
-      result = llvm::checkedMul(*result, value);
-  return result;
-}
 
 llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
@@ -239,8 +232,8 @@ llvm::Error checkArguments(ArrayRef<double> dense, int64_t rows, int64_t cols,
     return makeError(llvm::formatv(
         "the matrix is {0} x {1}; expected at least one row and column", rows,
         cols));
-  std::optional<int64_t> numElements = llvm::checkedMul(rows, cols);
-  if (!numElements || !llvm::checkedMul(*numElements, int64_t(8)))
+  std::optional<int64_t> numElements = checkedProduct({rows, cols});
+  if (!checkedBytes(numElements, sizeof(double)))
     return makeError(llvm::formatv(
         "a {0} x {1} matrix has more elements than memory can address", rows,
         cols));

@@ -10,10 +10,13 @@
  * ht-compile compiles this file to bitcode at build time and links it into
  * each model with internal linkage: a library has no runtime dependency and
  * two models in one process do not share state. Calls on different threads
- * have their own state (thread-local), so the library stays reentrant.
+ * have their own state (a pthread key, not _Thread_local: MLIR's JIT, which
+ * ht-run uses, cannot allocate TLS sections), so the library stays
+ * reentrant.
  *
  *===----------------------------------------------------------------------===*/
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -32,10 +35,22 @@ typedef struct CallState {
   Allocation live; /* the list's sentinel */
 } CallState;
 
-static _Thread_local CallState *currentCall;
+/* The CallState of this thread's running call, or NULL. */
+static pthread_key_t currentCallKey;
+static pthread_once_t currentCallKeyOnce = PTHREAD_ONCE_INIT;
+static int currentCallKeyFailed;
+
+static void createCurrentCallKey(void) {
+  currentCallKeyFailed = pthread_key_create(&currentCallKey, NULL) != 0;
+}
+
+static CallState *currentCall(void) {
+  return currentCallKeyFailed ? NULL
+                              : (CallState *)pthread_getspecific(currentCallKey);
+}
 
 void *__ht_malloc(size_t size) {
-  CallState *call = currentCall;
+  CallState *call = currentCall();
   Allocation *block = size <= SIZE_MAX - sizeof(Allocation)
                           ? malloc(sizeof(Allocation) + size)
                           : NULL;
@@ -68,10 +83,15 @@ void __ht_free(void *pointer) {
 /* Runs body(arguments); returns 0, or HT_RUNTIME_OUT_OF_MEMORY with every
  * allocation of the call freed. */
 int32_t __ht_run_guarded(void (*body)(void **), void **arguments) {
+  pthread_once(&currentCallKeyOnce, createCurrentCallKey);
+  if (currentCallKeyFailed)
+    return HT_RUNTIME_OUT_OF_MEMORY;
   CallState call;
   call.live.previous = call.live.next = &call.live;
-  CallState *volatile outer = currentCall;
-  currentCall = &call;
+  /* A model does not call back into itself, but keep an outer call's state
+   * intact all the same. */
+  CallState *volatile outer = currentCall();
+  pthread_setspecific(currentCallKey, &call);
   int32_t status = 0;
   if (setjmp(call.onFailure) == 0)
     body(arguments);
@@ -81,6 +101,6 @@ int32_t __ht_run_guarded(void (*body)(void **), void **arguments) {
    * nothing (the model frees its intermediates). */
   while (call.live.next != &call.live)
     __ht_free(call.live.next + 1);
-  currentCall = outer;
+  pthread_setspecific(currentCallKey, outer);
   return status;
 }

@@ -3,7 +3,7 @@
 #include "ht/Support/Npy.h"
 
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/CheckedArithmetic.h"
+#include "ht/Support/CheckedSize.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -120,11 +120,8 @@ llvm::Expected<NpyArray> mlir::ht::parseNpy(llvm::StringRef contents,
 
   // Every later size (bytes here, buffers and outputs in the caller) is a
   // multiple of the element count: refuse counts whose bytes overflow.
-  std::optional<int64_t> elements = 1;
-  for (int64_t dim : array.shape)
-    if (elements)
-      elements = llvm::checkedMul(*elements, dim);
-  if (!elements || !llvm::checkedMul(*elements, int64_t(8)))
+  std::optional<int64_t> elements = checkedProduct(array.shape);
+  if (!checkedBytes(elements, sizeof(double)))
     return fail(path, "shape " + formatShape(array.shape) +
                           " has more elements than memory can address");
   size_t elementSize = array.dtype == "<f4" ? 4 : array.dtype == "<f8" ? 8 : 0;

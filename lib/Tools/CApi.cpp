@@ -62,6 +62,13 @@ static constexpr std::pair<CApiStatus, const char *> kStatusMessages[] = {
      "an allocation failed; the outputs' contents are unspecified"},
 };
 
+StringRef mlir::ht::getCApiStatusMessage(int32_t status) {
+  for (auto [code, message] : kStatusMessages)
+    if (code == status)
+      return message;
+  return "unknown status code";
+}
+
 void mlir::ht::emitCApiFunction(llvm::Module &module, StringRef prefix,
                                 const EntrySignature &signature) {
   llvm::LLVMContext &context = module.getContext();
@@ -198,7 +205,7 @@ void mlir::ht::emitCApiSupportFunctions(llvm::Module &module,
   auto *entry = llvm::BasicBlock::Create(context, "entry", statusString);
   auto *unknown = llvm::BasicBlock::Create(context, "unknown", statusString);
   builder.SetInsertPoint(unknown);
-  builder.CreateRet(builder.CreateGlobalString("unknown status code"));
+  builder.CreateRet(builder.CreateGlobalString(getCApiStatusMessage(-1)));
   builder.SetInsertPoint(entry);
   llvm::SwitchInst *dispatch = builder.CreateSwitch(
       statusString->getArg(0), unknown, std::size(kStatusMessages));
@@ -214,6 +221,34 @@ void mlir::ht::emitCApiSupportFunctions(llvm::Module &module,
       llvm::GlobalValue::ExternalLinkage, (prefix + "_version").str(), module);
   builder.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", version));
   builder.CreateRet(builder.CreateGlobalString(HT_MLIR_VERSION));
+}
+
+llvm::Expected<SmallVector<std::string>>
+mlir::ht::addCApi(llvm::Module &module, StringRef prefix,
+                  ArrayRef<EntrySignature> signatures) {
+  SmallVector<std::string> exported = {(prefix + "_status_string").str(),
+                                       (prefix + "_version").str()};
+  SmallVector<std::string> created(exported);
+  for (const EntrySignature &signature : signatures) {
+    exported.push_back(getCApiName(prefix, signature));
+    created.push_back(getCApiName(prefix, signature));
+    created.push_back(getCApiName(prefix, signature) + ".body");
+  }
+  for (const std::string &name : created)
+    if (module.getNamedValue(name))
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "the C API function '" + name +
+              "' clashes with a symbol the model defines; choose another "
+              "--prefix");
+  for (const EntrySignature &signature : signatures)
+    emitCApiFunction(module, prefix, signature);
+  emitCApiSupportFunctions(module, prefix);
+  if (llvm::Error error = linkModelRuntime(module))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "linking the model runtime: " +
+                                       llvm::toString(std::move(error)));
+  return exported;
 }
 
 void mlir::ht::emitCApiHeader(llvm::raw_ostream &os, StringRef prefix,

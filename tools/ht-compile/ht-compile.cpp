@@ -15,7 +15,6 @@
 #include "ht/Dialect/HT/Analysis/EntrySignature.h"
 #include "ht/Pipelines/Pipelines.h"
 #include "ht/Tools/CApi.h"
-#include "ht/Tools/ModelRuntime.h"
 #include "ht/Support/ToolSupport.h"
 #include "ht/Tools/ModelCompiler.h"
 
@@ -263,31 +262,15 @@ int main(int argc, char **argv) {
     auto llvmModule = translateToLLVMIR(*module, llvmContext, **machine);
     if (!llvmModule)
       return fail(llvm::toString(llvmModule.takeError()));
-    // Every C API name must be new: a model defining @<prefix>_<entry>
-    // would otherwise be exported in place of the function the header
-    // declares.
-    SmallVector<std::string> exported = {prefix + "_status_string",
-                                         prefix + "_version"};
-    for (const EntrySignature &signature : signatures) {
-      exported.push_back(getCApiName(prefix, signature));
-      exported.push_back(getCApiName(prefix, signature) + ".body");
-    }
-    for (const std::string &name : exported)
-      if ((*llvmModule)->getNamedValue(name))
-        return fail("the C API function '" + name +
-                    "' clashes with a symbol the model defines; choose "
-                    "another --prefix");
-    for (const EntrySignature &signature : signatures)
-      emitCApiFunction(**llvmModule, prefix, signature);
-    emitCApiSupportFunctions(**llvmModule, prefix);
+    llvm::Expected<SmallVector<std::string>> exported =
+        addCApi(**llvmModule, prefix, signatures);
+    if (!exported)
+      return fail(llvm::toString(exported.takeError()));
     // Only the C API is exported; everything else may be inlined into it.
     for (llvm::Function &function : **llvmModule)
       if (!function.isDeclaration() &&
-          !llvm::is_contained(exported, function.getName()))
+          !llvm::is_contained(*exported, function.getName()))
         function.setLinkage(llvm::GlobalValue::InternalLinkage);
-    if (llvm::Error error = linkModelRuntime(**llvmModule))
-      return fail("linking the model runtime: " +
-                  llvm::toString(std::move(error)));
     if (llvm::Error error = optimizeLLVMModule(**llvmModule, **machine))
       return fail(llvm::toString(std::move(error)));
 

@@ -13,14 +13,15 @@
 
 #include "ht/Dialect/HT/Analysis/EntrySignature.h"
 #include "ht/Pipelines/Pipelines.h"
+#include "ht/Support/CheckedSize.h"
 #include "ht/Support/Npy.h"
 #include "ht/Support/ToolSupport.h"
+#include "ht/Tools/CApi.h"
 #include "ht/Tools/ModelCompiler.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/MLIRContext.h"
-#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -63,32 +64,13 @@ static cl::opt<unsigned> warmupRuns("warmup", cl::init(3),
 
 namespace {
 
+/// The prefix of the C API ht-run compiles for itself.
+constexpr llvm::StringLiteral kCApiPrefix = "__htrun";
+
 int fail(const llvm::Twine &message) {
   llvm::errs() << "ht-run: error: " << message << "\n";
   return 1;
 }
-
-/// A strided memref descriptor of any rank, as the C interface expects:
-/// {allocated, aligned, offset, sizes[rank], strides[rank]}.
-class MemRefDescriptor {
-public:
-  MemRefDescriptor(float *data, ArrayRef<int64_t> shape) {
-    static_assert(sizeof(void *) == sizeof(int64_t), "64-bit pointers");
-    storage.resize(3 + 2 * shape.size());
-    storage[0] = storage[1] = reinterpret_cast<intptr_t>(data);
-    storage[2] = 0;
-    int64_t stride = 1;
-    for (int64_t dim = shape.size() - 1; dim >= 0; --dim) {
-      storage[3 + dim] = shape[dim];
-      storage[3 + shape.size() + dim] = stride;
-      stride *= shape[dim];
-    }
-  }
-  void *get() { return storage.data(); }
-
-private:
-  std::vector<int64_t> storage;
-};
 
 /// A float array the model reads or writes. Allocated with calloc so that a
 /// size too large for memory is an error message, not an abort.
@@ -109,11 +91,8 @@ llvm::Expected<Buffer> allocateBuffer(ArrayRef<int64_t> shape,
                                    what + " of shape " + formatShape(shape) +
                                        ": " + reason);
   };
-  std::optional<int64_t> count = 1;
-  for (int64_t dim : shape)
-    if (count)
-      count = llvm::checkedMul(*count, dim);
-  if (!count || !llvm::checkedMul(*count, int64_t(sizeof(float))))
+  std::optional<int64_t> count = checkedProduct(shape);
+  if (!checkedBytes(count, sizeof(float)))
     return error("more elements than memory can address");
   Buffer buffer;
   buffer.shape.assign(shape.begin(), shape.end());
@@ -313,29 +292,61 @@ int main(int argc, char **argv) {
     return fail(llvm::toString(machine.takeError()));
   auto transformer =
       makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0, machine->get());
+  // The model is called through the same C API, runtime and checks as a
+  // library from ht-compile (sizes, allocation failures as a status).
+  llvm::TargetMachine *targetMachine = machine->get();
+  std::string builderError;
+  auto buildModule = [&](Operation *op, llvm::LLVMContext &llvmContext)
+      -> std::unique_ptr<llvm::Module> {
+    auto llvmModule =
+        translateToLLVMIR(cast<ModuleOp>(op), llvmContext, *targetMachine);
+    if (!llvmModule) {
+      builderError = llvm::toString(llvmModule.takeError());
+      return nullptr;
+    }
+    llvm::Expected<SmallVector<std::string>> exported =
+        addCApi(**llvmModule, kCApiPrefix, {*signature});
+    if (!exported) {
+      builderError = llvm::toString(exported.takeError());
+      return nullptr;
+    }
+    return std::move(*llvmModule);
+  };
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  engineOptions.llvmModuleBuilder = buildModule;
   auto engine =
       ExecutionEngine::create(*module, engineOptions, std::move(*machine));
   if (!engine)
     return fail("JIT compilation failed: " +
-                llvm::toString(engine.takeError()));
+                (builderError.empty() ? llvm::toString(engine.takeError())
+                                      : builderError));
   (*engine)->initialize();
 
-  SmallVector<MemRefDescriptor> descriptors;
+  // The packed form of the C API function: a pointer to each argument (the
+  // sizes, then the tensor pointers), then one to the status it returns.
+  SmallVector<float *> tensorPointers;
   for (Buffer &buffer : *inputs)
-    descriptors.emplace_back(buffer.data(), buffer.shape);
+    tensorPointers.push_back(buffer.data());
   for (Buffer &buffer : outputs)
-    descriptors.emplace_back(buffer.data(), buffer.shape);
-  SmallVector<void *> descriptorPointers;
-  for (MemRefDescriptor &descriptor : descriptors)
-    descriptorPointers.push_back(descriptor.get());
+    tensorPointers.push_back(buffer.data());
+  int32_t status = 0;
   SmallVector<void *> args;
-  for (void *&pointer : descriptorPointers)
+  for (int64_t &size : symbolValues)
+    args.push_back(&size);
+  for (float *&pointer : tensorPointers)
     args.push_back(&pointer);
-  std::string wrapper = "_mlir_ciface_" + entryName;
-  auto call = [&]() { return (*engine)->invokePacked(wrapper, args); };
+  args.push_back(&status);
+  std::string function = getCApiName(kCApiPrefix, *signature);
+  auto call = [&]() -> llvm::Error {
+    if (llvm::Error error = (*engine)->invokePacked(function, args))
+      return error;
+    if (status != kCApiOk)
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     getCApiStatusMessage(status));
+    return llvm::Error::success();
+  };
 
   if (llvm::Error error = call())
     return fail("running @" + entryName + " failed: " +

@@ -20,6 +20,7 @@
 #include "ht/Dialect/HT/Analysis/EntrySignature.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
 
 namespace llvm {
 class Module;
@@ -43,6 +44,9 @@ constexpr int64_t kCApiMaxSize = int64_t(1) << 31;
 /// small multiple of a tensor's, cannot overflow either.
 constexpr int64_t kCApiMaxElements = int64_t(1) << 40;
 
+/// What `status` means, as `<prefix>_status_string` says it.
+StringRef getCApiStatusMessage(int32_t status);
+
 /// The C name of `signature`'s function: `<prefix>_<entry>`.
 std::string getCApiName(StringRef prefix, const EntrySignature &signature);
 
@@ -53,6 +57,15 @@ void emitCApiFunction(llvm::Module &module, StringRef prefix,
 
 /// Adds `<prefix>_status_string(int32_t)` and `<prefix>_version(void)`.
 void emitCApiSupportFunctions(llvm::Module &module, StringRef prefix);
+
+/// The whole C API of a library: the functions of `signatures`, the support
+/// functions, and the model runtime linked in. Fails, naming it, if a C API
+/// name is already a symbol of `module` (a model defining @<prefix>_forward
+/// would otherwise be exported in place of the function the header
+/// declares). Returns the exported names.
+llvm::Expected<SmallVector<std::string>>
+addCApi(llvm::Module &module, StringRef prefix,
+        ArrayRef<EntrySignature> signatures);
 
 /// Writes a C header declaring the C API functions of `signatures`.
 void emitCApiHeader(llvm::raw_ostream &os, StringRef prefix,

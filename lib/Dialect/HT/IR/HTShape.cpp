@@ -2,6 +2,8 @@
 
 #include "ht/Dialect/HT/IR/HTShape.h"
 
+#include "ht/Support/CheckedSize.h"
+
 #include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
@@ -26,14 +28,6 @@ std::array<int64_t, 3> HTShape::getTransferShape(int64_t node) const {
           nodeRanks[node]};
 }
 
-/// Multiplies `values` into `result`; false if that leaves int64's range.
-static bool checkedProduct(ArrayRef<int64_t> values, int64_t &result) {
-  result = 1;
-  for (int64_t value : values)
-    if (llvm::MulOverflow(result, value, result))
-      return false;
-  return true;
-}
 
 static LogicalResult verifyPositive(function_ref<InFlightDiagnostic()> emitError,
                                     StringRef field, ArrayRef<int64_t> values,
@@ -78,9 +72,9 @@ LogicalResult HTShape::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "node_ranks[0] (the root's rank) is "
                        << nodeRanks.front() << "; expected 1";
 
-  int64_t rows, cols, elements;
-  if (!checkedProduct(rowModes, rows) || !checkedProduct(colModes, cols) ||
-      llvm::MulOverflow(rows, cols, elements))
+  std::optional<int64_t> rows = checkedProduct(rowModes);
+  std::optional<int64_t> cols = checkedProduct(colModes);
+  if (!rows || !cols || !llvm::checkedMul(*rows, *cols))
     return emitError() << "the matrix has more than 2^63 elements";
   // Every factor, and so their sum, must be countable too.
   HTShape shape{SmallVector<int64_t>(rowModes), SmallVector<int64_t>(colModes),
@@ -88,9 +82,8 @@ LogicalResult HTShape::verify(function_ref<InFlightDiagnostic()> emitError,
                 SmallVector<int64_t>(nodeRanks)};
   int64_t total = 0;
   auto addFactor = [&](std::array<int64_t, 3> factorShape) {
-    int64_t size;
-    return checkedProduct(factorShape, size) &&
-           !llvm::AddOverflow(total, size, total);
+    std::optional<int64_t> size = checkedProduct(factorShape);
+    return size && !llvm::AddOverflow(total, *size, total);
   };
   for (size_t mode = 0; mode < numModes; ++mode)
     if (!addFactor(shape.getLeafShape(mode)))

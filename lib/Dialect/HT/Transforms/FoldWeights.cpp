@@ -7,7 +7,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
-#include "llvm/Support/CheckedArithmetic.h"
+#include "ht/Support/CheckedSize.h"
 
 namespace mlir::ht {
 #define GEN_PASS_DEF_HTFOLDWEIGHTS
@@ -66,10 +66,7 @@ struct FoldConstantContraction : public OpRewritePattern<ContractOp> {
     // The odometer below runs one multiply-add per point of the loop space;
     // past this many, folding would stall the compiler (a splat of 10^10
     // elements is a few bytes of IR), so the product is left to run time.
-    std::optional<int64_t> work = 1;
-    for (int64_t extent : extents)
-      if (work)
-        work = llvm::checkedMul(*work, extent);
+    std::optional<int64_t> work = checkedProduct(extents);
     if (!work || *work > kMaxFoldedMultiplyAdds)
       return rewriter.notifyMatchFailure(op, "too much work to fold");
     llvm::Expected<std::vector<double>> lhs = readFloatValues(lhsAttr);

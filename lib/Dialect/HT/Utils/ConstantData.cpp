@@ -6,7 +6,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Operation.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/CheckedArithmetic.h"
+#include "ht/Support/CheckedSize.h"
 
 #include <cstring>
 
@@ -22,10 +22,7 @@ llvm::Error makeError(const llvm::Twine &message) {
 /// in whole bytes. Nothing when the count overflows.
 std::optional<int64_t> expectedBlobBytes(ShapedType type) {
   int64_t bits = type.getElementTypeBitWidth();
-  std::optional<int64_t> bytes = (bits + 7) / 8;
-  for (int64_t size : type.getShape())
-    bytes = llvm::checkedMul(*bytes, size);
-  return bytes;
+  return ht::checkedBytes(ht::checkedProduct(type.getShape()), (bits + 7) / 8);
 }
 
 /// Why the blob of `attr` cannot be read as its type says, or success.
