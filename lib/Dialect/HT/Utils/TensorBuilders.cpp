@@ -46,9 +46,13 @@ Value mlir::ht::emitContraction(OpBuilder &builder, Location loc, Value lhs,
   SmallVector<AffineMap> maps = {mapOf(lhsLabels), mapOf(rhsLabels),
                                  mapOf(resultLabels)};
   // A label that is summed but carried by one operand only is not a
-  // contraction dimension in linalg.contract's sense: such (rare) steps stay
-  // generic.
-  bool gemmLike = llvm::all_of(loops, [&](int64_t label) {
+  // contraction dimension in linalg.contract's sense, and linalg.contract
+  // needs at least one: such (rare) steps, and outer products (an optimal
+  // plan may multiply two rank-1 factors first), stay generic.
+  bool sumsALabel = llvm::any_of(loops, [&](int64_t label) {
+    return !llvm::is_contained(resultLabels, label);
+  });
+  bool gemmLike = sumsALabel && llvm::all_of(loops, [&](int64_t label) {
     return llvm::is_contained(resultLabels, label) ||
            (llvm::is_contained(lhsLabels, label) &&
             llvm::is_contained(rhsLabels, label));
