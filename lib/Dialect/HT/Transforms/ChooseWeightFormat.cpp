@@ -44,6 +44,10 @@ struct HTChooseWeightFormatPass
     : public mlir::ht::impl::HTChooseWeightFormatBase<HTChooseWeightFormatPass> {
   using Base::Base;
 
+  LogicalResult initialize(MLIRContext *context) override {
+    return HT_VERIFY_PLANNING_OPTIONS_OF_PASS(context);
+  }
+
   void runOnOperation() override {
     if (failed(verifyConstantBlobs(getOperation())))
       return signalPassFailure();

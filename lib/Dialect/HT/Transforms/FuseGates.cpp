@@ -96,6 +96,10 @@ FailureOr<Value> stackFactor(OpBuilder &builder, Location loc,
 struct HTFuseGatesPass : public mlir::ht::impl::HTFuseGatesBase<HTFuseGatesPass> {
   using Base::Base;
 
+  LogicalResult initialize(MLIRContext *context) override {
+    return HT_VERIFY_PLANNING_OPTIONS_OF_PASS(context);
+  }
+
   void runOnOperation() override {
     if (failed(verifyConstantBlobs(getOperation())))
       return signalPassFailure();

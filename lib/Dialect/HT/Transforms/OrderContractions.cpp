@@ -127,6 +127,10 @@ struct HTOrderContractionsPass
     : public mlir::ht::impl::HTOrderContractionsBase<HTOrderContractionsPass> {
   using Base::Base;
 
+  LogicalResult initialize(MLIRContext *context) override {
+    return HT_VERIFY_PLANNING_OPTIONS_OF_PASS(context);
+  }
+
   void runOnOperation() override {
     PlanningOptions options = HT_PLANNING_OPTIONS_OF_PASS();
     IRRewriter rewriter(&getContext());

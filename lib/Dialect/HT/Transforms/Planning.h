@@ -14,6 +14,11 @@
 #include "ht/Dialect/HT/Analysis/ContractionPlan.h"
 #include "ht/Dialect/HT/IR/HTOps.h"
 
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+
 namespace mlir::ht {
 
 struct PlanningOptions {
@@ -42,6 +47,33 @@ inline CostOptions makeCostOptions(CostModel model, double writeWeight,
       ::mlir::ht::makeCostOptions(costModel, writeWeight, foldWeights,         \
                                   foldSizeLimit),                              \
       expectedRows}
+
+/// Refuses cost options no plan can be made with (they would silently make
+/// the "optimal" order worse than the naive one): expected-rows < 1, a
+/// negative or non-finite write-weight, a negative fold-size-limit. The
+/// planning passes call it from `initialize`, so a bad value stops the
+/// pipeline before anything runs. `pass` names the pass in the message.
+inline LogicalResult verifyCostOptions(const CostOptions &costs,
+                                       int64_t expectedRows,
+                                       MLIRContext *context, StringRef pass) {
+  auto fail = [&](const Twine &message) {
+    emitError(UnknownLoc::get(context)) << pass << ": " << message;
+    return failure();
+  };
+  if (expectedRows < 1)
+    return fail("expected-rows=" + Twine(expectedRows) +
+                "; expected at least 1 (rows assumed where they are dynamic)");
+  if (!(costs.writeWeight >= 0.0) || !std::isfinite(costs.writeWeight))
+    return fail("write-weight=" + llvm::formatv("{0}", costs.writeWeight) +
+                "; expected a finite value >= 0");
+  if (costs.foldSizeLimit < 0)
+    return fail("fold-size-limit=" + Twine(costs.foldSizeLimit) +
+                "; expected at least 0 elements");
+  return success();
+}
+
+/// The same for all planning options of a pass (HT_PLANNING_OPTIONS_OF_PASS).
+#define HT_VERIFY_PLANNING_OPTIONS_OF_PASS(context)                              ::mlir::ht::verifyCostOptions(                                                     ::mlir::ht::makeCostOptions(costModel, writeWeight, foldWeights,                                           foldSizeLimit),                                    expectedRows, context, getArgument())
 
 /// `rows`, or `expectedRows` where it is dynamic.
 inline int64_t resolveRows(int64_t rows, int64_t expectedRows) {

@@ -46,6 +46,10 @@ std::optional<double> countMacs(ContractOp op) {
 struct HTReportPass : public mlir::ht::impl::HTReportBase<HTReportPass> {
   using Base::Base;
 
+  LogicalResult initialize(MLIRContext *context) override {
+    return HT_VERIFY_PLANNING_OPTIONS_OF_PASS(context);
+  }
+
   void runOnOperation() override {
     PlanningOptions options;
     options.costs =
