@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds ht-mlir and runs the whole test suite (lit + FileCheck, GoogleTest,
 # Python unit tests, integration tests), then prints one summary line, then
-# runs the fuzzers (scripts/fuzz.sh) for a bounded time.
+# runs the suite again and the fuzzers under ASan + UBSan (scripts/sanitize.sh).
 set -euo pipefail
 HT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HT_BUILD="${HT_BUILD:-$HT_ROOT/build}"
@@ -24,6 +24,6 @@ skipped = sum(c in ("UNSUPPORTED", "SKIPPED", "EXCLUDED") for c in codes)
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
 
-# The libFuzzer harnesses, ASan + UBSan, a bounded run each.
-"$HT_ROOT/scripts/fuzz.sh" || status=1
+# The suite again with ASan + UBSan tools, then the libFuzzer harnesses.
+"$HT_ROOT/scripts/sanitize.sh" || status=1
 exit $status

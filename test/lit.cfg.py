@@ -52,3 +52,8 @@ if subprocess.run([config.python_executable, "-c", "import torch"],
     config.available_features.add("torch")
 else:
     lit_config.note("python3-torch is missing: the PyTorch tests are skipped")
+
+# Tools built with AddressSanitizer (scripts/sanitize.sh): tests that limit
+# the address space (ulimit -v) are UNSUPPORTED there.
+if getattr(config, "ht_sanitize_address", 0):
+    config.available_features.add("asan")

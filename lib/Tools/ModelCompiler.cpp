@@ -80,7 +80,8 @@ LogicalResult mlir::ht::lowerToLLVMDialect(ModuleOp module,
 }
 
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
-mlir::ht::createTargetMachine(StringRef cpu, StringRef features) {
+mlir::ht::createTargetMachine(StringRef cpu, StringRef features,
+                              std::optional<llvm::CodeModel::Model> codeModel) {
   static bool initialized = [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
@@ -111,8 +112,8 @@ mlir::ht::createTargetMachine(StringRef cpu, StringRef features) {
                                        triple.str());
   llvm::TargetOptions options;
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, cpuName, featureString, options, llvm::Reloc::PIC_,
-      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+      triple, cpuName, featureString, options, llvm::Reloc::PIC_, codeModel,
+      llvm::CodeGenOptLevel::Aggressive));
   if (!machine)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "cannot create a target machine for " +

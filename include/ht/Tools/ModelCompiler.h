@@ -36,9 +36,10 @@ LogicalResult lowerToLLVMDialect(ModuleOp module,
                                  StringRef pipelineOptions = "");
 
 /// A target machine for `cpu` (empty: the host) with `features`, producing
-/// position-independent code.
+/// position-independent code in `codeModel` (the target's default if none).
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
-createTargetMachine(StringRef cpu, StringRef features);
+createTargetMachine(StringRef cpu, StringRef features,
+                    std::optional<llvm::CodeModel::Model> codeModel = {});
 
 /// Translates a module in the LLVM dialect to LLVM IR set up for `machine`.
 llvm::Expected<std::unique_ptr<llvm::Module>>
