@@ -95,6 +95,10 @@ void mlir::ht::buildHTCPUCodegenPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
+  // On buffers whose lifetimes are explicit: the private buffers of a
+  // parallel iteration become slots of one scratch buffer.
+  if (options.isMultiThreaded())
+    pm.addNestedPass<func::FuncOp>(createHTParallelize());
   // Vector transfers as loads and stores, fully unrolled: no staging allocas
   // inside the tile loops.
   pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(
@@ -111,6 +115,8 @@ void mlir::ht::buildHTCPUCodegenPipeline(OpPassManager &pm,
   // Its own pass, not only convert-to-llvm's interface: it also lowers the
   // remaining 1-D vector transfers to loads and stores.
   pm.addPass(createConvertVectorToLLVMPass());
+  if (options.isMultiThreaded())
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
 }

@@ -14,9 +14,15 @@
  * ht-run uses, cannot allocate TLS sections), so the library stays
  * reentrant.
  *
+ * Multi-threaded models (ht-parallelize) ask __ht_threads() how many threads
+ * the running call may use. Their worker threads never allocate: only the
+ * calling thread does, under the guard.
+ *
  *===----------------------------------------------------------------------===*/
 
+#define _GNU_SOURCE /* sched_getaffinity */
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,6 +39,7 @@ typedef struct Allocation {
 typedef struct CallState {
   jmp_buf onFailure;
   Allocation live; /* the list's sentinel */
+  int64_t threads; /* at least 1 */
 } CallState;
 
 /* The CallState of this thread's running call, or NULL. */
@@ -80,14 +87,32 @@ void __ht_free(void *pointer) {
   free(block);
 }
 
-/* Runs body(arguments); returns 0, or HT_RUNTIME_OUT_OF_MEMORY with every
- * allocation of the call freed. */
-int32_t __ht_run_guarded(void (*body)(void **), void **arguments) {
+/* The threads the running call may use (1 outside a call). */
+int64_t __ht_threads(void) {
+  pthread_once(&currentCallKeyOnce, createCurrentCallKey);
+  CallState *call = currentCall();
+  return call ? call->threads : 1;
+}
+
+/* The CPUs this thread may run on (taskset, cgroup cpusets), at least 1. */
+static int64_t availableCPUs(void) {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+    return CPU_COUNT(&set);
+  return 1;
+}
+
+/* Runs body(arguments) with `threads` threads at most (0: one per available
+ * CPU); returns 0, or HT_RUNTIME_OUT_OF_MEMORY with every allocation of the
+ * call freed. */
+int32_t __ht_run_guarded(void (*body)(void **), void **arguments,
+                         int32_t threads) {
   pthread_once(&currentCallKeyOnce, createCurrentCallKey);
   if (currentCallKeyFailed)
     return HT_RUNTIME_OUT_OF_MEMORY;
   CallState call;
   call.live.previous = call.live.next = &call.live;
+  call.threads = threads > 0 ? threads : availableCPUs();
   /* A model does not call back into itself, but keep an outer call's state
    * intact all the same. */
   CallState *volatile outer = currentCall();

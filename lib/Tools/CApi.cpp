@@ -19,6 +19,11 @@ std::string mlir::ht::getCApiName(StringRef prefix,
   return (prefix + "_" + signature.function).str();
 }
 
+std::string mlir::ht::getCApiThreadsName(StringRef prefix,
+                                         const EntrySignature &signature) {
+  return getCApiName(prefix, signature) + "_with_threads";
+}
+
 namespace {
 
 /// Fills an alloca'd memref descriptor {ptr, ptr, i64, [r x i64], [r x i64]}
@@ -60,6 +65,7 @@ static constexpr std::pair<CApiStatus, const char *> kStatusMessages[] = {
      "a size is < 1 or > 2^31, or a tensor has more than 2^40 elements"},
     {kCApiOutOfMemory,
      "an allocation failed; the outputs' contents are unspecified"},
+    {kCApiInvalidThreads, "the thread count is negative"},
 };
 
 StringRef mlir::ht::getCApiStatusMessage(int32_t status) {
@@ -70,9 +76,11 @@ StringRef mlir::ht::getCApiStatusMessage(int32_t status) {
 }
 
 void mlir::ht::emitCApiFunction(llvm::Module &module, StringRef prefix,
-                                const EntrySignature &signature) {
+                                const EntrySignature &signature,
+                                unsigned defaultThreads) {
   llvm::LLVMContext &context = module.getContext();
   llvm::IRBuilder<> builder(context);
+  llvm::Type *i32 = builder.getInt32Ty();
   llvm::Type *i64 = builder.getInt64Ty();
   llvm::Type *ptr = builder.getPtrTy();
   size_t numTensors = signature.inputs.size() + signature.outputs.size();
@@ -95,26 +103,48 @@ void mlir::ht::emitCApiFunction(llvm::Module &module, StringRef prefix,
   builder.CreateCall(callee, descriptorArgs);
   builder.CreateRetVoid();
 
+  // <name>_with_threads(threads, sizes..., tensors...) does the work;
+  // <name>(sizes..., tensors...) calls it with the compiled-in default.
   SmallVector<llvm::Type *> parameterTypes(signature.symbols.size(), i64);
   parameterTypes.append(numTensors, ptr);
-  auto *functionType =
-      llvm::FunctionType::get(builder.getInt32Ty(), parameterTypes, false);
+  SmallVector<llvm::Type *> threadedTypes = {i32};
+  threadedTypes.append(parameterTypes);
   auto *function = llvm::Function::Create(
-      functionType, llvm::GlobalValue::ExternalLinkage, name, module);
+      llvm::FunctionType::get(i32, threadedTypes, false),
+      llvm::GlobalValue::ExternalLinkage, getCApiThreadsName(prefix, signature),
+      module);
+  auto *plain = llvm::Function::Create(
+      llvm::FunctionType::get(i32, parameterTypes, false),
+      llvm::GlobalValue::ExternalLinkage, name, module);
+  {
+    builder.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", plain));
+    SmallVector<llvm::Value *> forwarded = {builder.getInt32(defaultThreads)};
+    for (llvm::Argument &argument : plain->args())
+      forwarded.push_back(&argument);
+    llvm::CallInst *call = builder.CreateCall(function, forwarded);
+    call->setTailCall();
+    builder.CreateRet(call);
+  }
 
-  SmallVector<llvm::Value *> symbols, tensors;
-  for (auto [index, argument] : llvm::enumerate(function->args())) {
-    if (index < signature.symbols.size()) {
-      argument.setName(signature.symbols[index]);
-      symbols.push_back(&argument);
-      continue;
-    }
+  llvm::Value *threads = function->getArg(0);
+  threads->setName("threads");
+  auto parameterName = [&](size_t index) -> StringRef {
+    if (index < signature.symbols.size())
+      return signature.symbols[index];
     size_t tensor = index - signature.symbols.size();
-    argument.setName(tensor < signature.inputs.size()
-                         ? signature.inputs[tensor].name
-                         : signature.outputs[tensor - signature.inputs.size()]
-                               .name);
-    tensors.push_back(&argument);
+    return tensor < signature.inputs.size()
+               ? signature.inputs[tensor].name
+               : signature.outputs[tensor - signature.inputs.size()].name;
+  };
+  for (auto [index, argument] : llvm::enumerate(plain->args()))
+    argument.setName(parameterName(index));
+  SmallVector<llvm::Value *> symbols, tensors;
+  for (auto [position, argument] : llvm::enumerate(function->args())) {
+    if (position == 0)
+      continue;
+    size_t index = position - 1;
+    argument.setName(parameterName(index));
+    (index < signature.symbols.size() ? symbols : tensors).push_back(&argument);
   }
 
   auto *entry = llvm::BasicBlock::Create(context, "entry", function);
@@ -124,12 +154,22 @@ void mlir::ht::emitCApiFunction(llvm::Module &module, StringRef prefix,
   auto *call = llvm::BasicBlock::Create(context, "call", function);
   auto *nullPointer = llvm::BasicBlock::Create(context, "null_pointer", function);
   auto *invalidSize = llvm::BasicBlock::Create(context, "invalid_size", function);
+  auto *checkPointers =
+      llvm::BasicBlock::Create(context, "check_pointers", function);
+  auto *invalidThreads =
+      llvm::BasicBlock::Create(context, "invalid_threads", function);
+  builder.SetInsertPoint(invalidThreads);
+  builder.CreateRet(builder.getInt32(kCApiInvalidThreads));
   builder.SetInsertPoint(nullPointer);
   builder.CreateRet(builder.getInt32(kCApiNullPointer));
   builder.SetInsertPoint(invalidSize);
   builder.CreateRet(builder.getInt32(kCApiInvalidSize));
 
   builder.SetInsertPoint(entry);
+  builder.CreateCondBr(builder.CreateICmpSLT(threads, builder.getInt32(0)),
+                       invalidThreads, checkPointers);
+
+  builder.SetInsertPoint(checkPointers);
   llvm::Value *anyNull = builder.getFalse();
   for (llvm::Value *tensor : tensors)
     anyNull = builder.CreateOr(anyNull, builder.CreateIsNull(tensor));
@@ -188,8 +228,8 @@ void mlir::ht::emitCApiFunction(llvm::Module &module, StringRef prefix,
     addTensor(tensor, tensors[signature.inputs.size() + index]);
   llvm::FunctionCallee guard = module.getOrInsertFunction(
       kRunGuardedName,
-      llvm::FunctionType::get(builder.getInt32Ty(), {ptr, ptr}, false));
-  builder.CreateRet(builder.CreateCall(guard, {body, pointers}));
+      llvm::FunctionType::get(i32, {ptr, ptr, i32}, false));
+  builder.CreateRet(builder.CreateCall(guard, {body, pointers, threads}));
 }
 
 void mlir::ht::emitCApiSupportFunctions(llvm::Module &module,
@@ -225,13 +265,15 @@ void mlir::ht::emitCApiSupportFunctions(llvm::Module &module,
 
 llvm::Expected<SmallVector<std::string>>
 mlir::ht::addCApi(llvm::Module &module, StringRef prefix,
-                  ArrayRef<EntrySignature> signatures) {
+                  ArrayRef<EntrySignature> signatures, unsigned defaultThreads) {
   SmallVector<std::string> exported = {(prefix + "_status_string").str(),
                                        (prefix + "_version").str()};
   SmallVector<std::string> created(exported);
   for (const EntrySignature &signature : signatures) {
     exported.push_back(getCApiName(prefix, signature));
+    exported.push_back(getCApiThreadsName(prefix, signature));
     created.push_back(getCApiName(prefix, signature));
+    created.push_back(getCApiThreadsName(prefix, signature));
     created.push_back(getCApiName(prefix, signature) + ".body");
   }
   for (const std::string &name : created)
@@ -242,7 +284,7 @@ mlir::ht::addCApi(llvm::Module &module, StringRef prefix,
               "' clashes with a symbol the model defines; choose another "
               "--prefix");
   for (const EntrySignature &signature : signatures)
-    emitCApiFunction(module, prefix, signature);
+    emitCApiFunction(module, prefix, signature, defaultThreads);
   emitCApiSupportFunctions(module, prefix);
   if (llvm::Error error = linkModelRuntime(module))
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
@@ -251,9 +293,19 @@ mlir::ht::addCApi(llvm::Module &module, StringRef prefix,
   return exported;
 }
 
+/// "the calling thread" / "up to 4 threads" / "one thread per CPU...".
+static std::string describeThreads(unsigned threads) {
+  if (threads == 1)
+    return "the calling thread";
+  if (threads == 0)
+    return "one thread per CPU the calling thread may run on";
+  return "up to " + std::to_string(threads) + " threads";
+}
+
 void mlir::ht::emitCApiHeader(llvm::raw_ostream &os, StringRef prefix,
                               StringRef modelName,
-                              ArrayRef<EntrySignature> signatures) {
+                              ArrayRef<EntrySignature> signatures,
+                              unsigned defaultThreads, bool multiThreaded) {
   std::string guard = "HT_MODEL_" + prefix.upper() + "_H";
   os << "/* " << prefix << ".h: the C API of " << modelName
      << ", generated by ht-compile. Do not edit.\n"
@@ -273,7 +325,7 @@ void mlir::ht::emitCApiHeader(llvm::raw_ostream &os, StringRef prefix,
   for (auto [index, entry] : llvm::enumerate(kStatusMessages)) {
     static constexpr const char *kNames[] = {
         "HT_OK", "HT_ERROR_NULL_POINTER", "HT_ERROR_INVALID_SIZE",
-        "HT_ERROR_OUT_OF_MEMORY"};
+        "HT_ERROR_OUT_OF_MEMORY", "HT_ERROR_INVALID_THREADS"};
     static_assert(std::size(kNames) == std::size(kStatusMessages));
     os << "  " << kNames[index] << " = " << entry.first
        << (index + 1 < std::size(kStatusMessages) ? "," : "") << " /* "
@@ -308,7 +360,6 @@ void mlir::ht::emitCApiHeader(llvm::raw_ostream &os, StringRef prefix,
       describe(tensor, "read");
     for (const EntryTensor &tensor : signature.outputs)
       describe(tensor, "written");
-    os << " */\nint32_t " << getCApiName(prefix, signature) << "(";
     SmallVector<std::string> parameters;
     for (const std::string &symbol : signature.symbols)
       parameters.push_back("int64_t " + symbol);
@@ -316,7 +367,17 @@ void mlir::ht::emitCApiHeader(llvm::raw_ostream &os, StringRef prefix,
       parameters.push_back("const float *" + tensor.name);
     for (const EntryTensor &tensor : signature.outputs)
       parameters.push_back("float *" + tensor.name);
-    os << llvm::join(parameters, ", ") << ");\n\n";
+    os << " * Runs on " << describeThreads(defaultThreads) << ".\n */\n"
+       << "int32_t " << getCApiName(prefix, signature) << "("
+       << llvm::join(parameters, ", ") << ");\n";
+    os << "/* The same on `threads` threads at most (0: one per CPU the "
+          "calling\n * thread may run on); the results are bit-identical "
+          "for every count.";
+    if (!multiThreaded)
+      os << "\n * This library was compiled single-threaded (threads=1): "
+            "it runs on the\n * calling thread whatever the count.";
+    os << " */\nint32_t " << getCApiThreadsName(prefix, signature)
+       << "(int32_t threads, " << llvm::join(parameters, ", ") << ");\n\n";
   }
   os << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
 }

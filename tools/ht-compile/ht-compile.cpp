@@ -15,6 +15,7 @@
 #include "ht/Dialect/HT/Analysis/EntrySignature.h"
 #include "ht/Pipelines/Pipelines.h"
 #include "ht/Tools/CApi.h"
+#include "ht/Version.h"
 #include "ht/Support/ToolSupport.h"
 #include "ht/Tools/ModelCompiler.h"
 
@@ -151,8 +152,10 @@ static llvm::Error emitObject(llvm::Module &module,
   return llvm::Error::success();
 }
 
-/// Links `object` into the shared library `output` with the C compiler.
-static llvm::Error linkSharedLibrary(StringRef object, StringRef output) {
+/// Links `object` into the shared library `output` with the C compiler
+/// (and the OpenMP runtime, found by path at run time, if it uses it).
+static llvm::Error linkSharedLibrary(StringRef object, StringRef output,
+                                     bool openMP) {
   llvm::ErrorOr<std::string> compiler = llvm::sys::findProgramByName("clang-22");
   if (!compiler)
     compiler = llvm::sys::findProgramByName("cc");
@@ -163,6 +166,12 @@ static llvm::Error linkSharedLibrary(StringRef object, StringRef output) {
   std::string message;
   SmallVector<StringRef> args = {*compiler, "-shared", "-o", output, object,
                                  "-lm"};
+  std::string runPath = "-Wl,-rpath," + llvm::sys::path::parent_path(
+                                            HT_OPENMP_LIBRARY).str();
+  if (openMP) {
+    args.push_back(HT_OPENMP_LIBRARY);
+    args.push_back(runPath);
+  }
   int status = llvm::sys::ExecuteAndWait(*compiler, args, std::nullopt, {}, 0,
                                          0, &message);
   if (status != 0)
@@ -196,8 +205,15 @@ int main(int argc, char **argv) {
       prefixOption.empty() ? defaultPrefix(outputPath) : prefixOption.getValue();
   if (!isIdentifier(prefix))
     return fail("--prefix '" + prefix + "' is not a C identifier");
-  if (!HTToLLVMOptions::createFromString(pipelineOptions))
+  std::unique_ptr<HTToLLVMOptions> options =
+      HTToLLVMOptions::createFromString(pipelineOptions);
+  if (!options)
     return fail("invalid --pipeline-options '" + pipelineOptions + "'");
+  if (options->isMultiThreaded() && StringRef(HT_OPENMP_LIBRARY).empty())
+    return fail("threads=" + llvm::Twine(options->threads.getValue()) +
+                " needs the OpenMP runtime, which this ht-mlir was built "
+                "without (install libomp-22-dev and reconfigure); use "
+                "threads=1");
   SmallVector<std::string> entries(entryNames.begin(), entryNames.end());
   if (entries.empty())
     entries.push_back("forward");
@@ -263,7 +279,7 @@ int main(int argc, char **argv) {
     if (!llvmModule)
       return fail(llvm::toString(llvmModule.takeError()));
     llvm::Expected<SmallVector<std::string>> exported =
-        addCApi(**llvmModule, prefix, signatures);
+        addCApi(**llvmModule, prefix, signatures, options->threads);
     if (!exported)
       return fail(llvm::toString(exported.takeError()));
     // Only the C API is exported; everything else may be inlined into it.
@@ -287,9 +303,10 @@ int main(int argc, char **argv) {
               llvm::sys::fs::createTemporaryFile("ht-compile", "o", object))
         return fail("cannot create a temporary file: " + error.message());
       llvm::FileRemover removeObject(object);
+      bool openMP = (*llvmModule)->getFunction("__kmpc_fork_call") != nullptr;
       written = emitObject(**llvmModule, **machine, object);
       if (!written)
-        written = linkSharedLibrary(object, partialOutput);
+        written = linkSharedLibrary(object, partialOutput, openMP);
     }
     if (written)
       return fail(llvm::toString(std::move(written)));
@@ -298,7 +315,8 @@ int main(int argc, char **argv) {
   if (!headerPath.empty()) {
     if (llvm::Error error = writeFile(partialHeader, [&](llvm::raw_ostream &os) {
           emitCApiHeader(os, prefix, llvm::sys::path::filename(modelPath),
-                         signatures);
+                         signatures, options->threads,
+                         options->isMultiThreaded());
         }))
       return fail(llvm::toString(std::move(error)));
   }

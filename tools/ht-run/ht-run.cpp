@@ -1,7 +1,7 @@
 //===- ht-run.cpp - Run an ht model on .npy inputs ------------------------===//
 //
 //   ht-run model.mlir [--entry forward] --input x.npy [--input h0.npy ...]
-//          [--output-dir out/] [--benchmark N [--warmup K]]
+//          [--output-dir out/] [--benchmark N [--warmup K]] [--threads N]
 //
 // Checks the inputs against the entry point's signature (dtype, rank, static
 // sizes, and dynamic sizes that must agree, such as an LSTM's batch), JIT-
@@ -18,6 +18,7 @@
 #include "ht/Support/ToolSupport.h"
 #include "ht/Tools/CApi.h"
 #include "ht/Tools/ModelCompiler.h"
+#include "ht/Version.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -61,6 +62,7 @@ static cl::opt<unsigned>
 static cl::opt<unsigned> warmupRuns("warmup", cl::init(3),
                                     cl::desc("Untimed calls before timing"),
                                     cl::value_desc("K"));
+
 
 namespace {
 
@@ -254,11 +256,20 @@ double percentile(std::vector<double> sorted, double fraction) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // LLVM itself registers a hidden "threads" option; this tool's --threads
+  // is the one users mean.
+  if (cl::Option *llvmThreads = cl::getRegisteredOptions().lookup("threads"))
+    llvmThreads->setArgStr("llvm-threads");
+  static cl::opt<unsigned> threadCount(
+      "threads", cl::init(1),
+      cl::desc("Threads each call runs on (0: one per available CPU); other "
+               "than 1, the model is compiled multi-threaded"),
+      cl::value_desc("N"));
   // --help lists this tool's options, not LLVM's backend flags (those are
   // still under --help-hidden).
   static cl::OptionCategory toolCategory("ht-run options");
   for (cl::Option *option : std::initializer_list<cl::Option *>{
-           &modelPath, &pipelineOptions, &entryName, static_cast<cl::Option *>(std::addressof(inputPaths)), &outputDir, &benchmarkRuns, &warmupRuns})
+           &modelPath, &pipelineOptions, &entryName, static_cast<cl::Option *>(std::addressof(inputPaths)), &outputDir, &benchmarkRuns, &warmupRuns, &threadCount})
     option->addCategory(toolCategory);
   cl::HideUnrelatedOptions(toolCategory);
   setToolVersionPrinter("ht-run");
@@ -266,8 +277,25 @@ int main(int argc, char **argv) {
       argc, argv,
       "ht-run: JIT-compile an ht model and run it on .npy inputs\n");
 
-  if (!HTToLLVMOptions::createFromString(pipelineOptions))
+  std::unique_ptr<HTToLLVMOptions> options =
+      HTToLLVMOptions::createFromString(pipelineOptions);
+  if (!options)
     return fail("invalid --pipeline-options '" + pipelineOptions + "'");
+  // --threads other than 1 needs multi-threaded code; threads=N in the
+  // pipeline options alone sets the calls' count too.
+  std::string compileOptions = pipelineOptions;
+  int32_t callThreads = threadCount;
+  if (threadCount.getNumOccurrences() == 0)
+    callThreads = options->threads;
+  else if (threadCount != 1 && !options->isMultiThreaded())
+    compileOptions += " threads=" + std::to_string(threadCount);
+  if (callThreads < 0)
+    return fail("--threads " + llvm::Twine(threadCount.getValue()) +
+                " is too large; expected at most 2^31 - 1");
+  if (callThreads != 1 && StringRef(HT_OPENMP_LIBRARY).empty())
+    return fail("--threads " + llvm::Twine(callThreads) +
+                " needs the OpenMP runtime, which this ht-mlir was built "
+                "without (install libomp-22-dev and reconfigure)");
 
   DialectRegistry registry;
   registerModelDialects(registry);
@@ -303,7 +331,7 @@ int main(int argc, char **argv) {
       return fail(llvm::toString(buffer.takeError()));
     outputs.push_back(std::move(*buffer));
   }
-  if (failed(lowerToLLVMDialect(*module, pipelineOptions)))
+  if (failed(lowerToLLVMDialect(*module, compileOptions)))
     return fail("compiling '" + modelPath + "' failed");
   auto machine = createTargetMachine("", "", kJITCodeModel);
   if (!machine)
@@ -323,7 +351,7 @@ int main(int argc, char **argv) {
       return nullptr;
     }
     llvm::Expected<SmallVector<std::string>> exported =
-        addCApi(**llvmModule, kCApiPrefix, {*signature});
+        addCApi(**llvmModule, kCApiPrefix, {*signature}, /*defaultThreads=*/1);
     if (!exported) {
       builderError = llvm::toString(exported.takeError());
       return nullptr;
@@ -334,6 +362,10 @@ int main(int argc, char **argv) {
   engineOptions.transformer = transformer;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   engineOptions.llvmModuleBuilder = buildModule;
+  SmallVector<StringRef> sharedLibraries;
+  if (!StringRef(HT_OPENMP_LIBRARY).empty())
+    sharedLibraries.push_back(HT_OPENMP_LIBRARY);
+  engineOptions.sharedLibPaths = sharedLibraries;
   auto engine =
       ExecutionEngine::create(*module, engineOptions, std::move(*machine));
   if (!engine)
@@ -343,20 +375,21 @@ int main(int argc, char **argv) {
   (*engine)->initialize();
 
   // The packed form of the C API function: a pointer to each argument (the
-  // sizes, then the tensor pointers), then one to the status it returns.
+  // thread count, the sizes, then the tensor pointers), then one to the
+  // status it returns.
   SmallVector<float *> tensorPointers;
   for (Buffer &buffer : *inputs)
     tensorPointers.push_back(buffer.data());
   for (Buffer &buffer : outputs)
     tensorPointers.push_back(buffer.data());
   int32_t status = 0;
-  SmallVector<void *> args;
+  SmallVector<void *> args = {&callThreads};
   for (int64_t &size : symbolValues)
     args.push_back(&size);
   for (float *&pointer : tensorPointers)
     args.push_back(&pointer);
   args.push_back(&status);
-  std::string function = getCApiName(kCApiPrefix, *signature);
+  std::string function = getCApiThreadsName(kCApiPrefix, *signature);
   auto call = [&]() -> llvm::Error {
     if (llvm::Error error = (*engine)->invokePacked(function, args))
       return error;

@@ -77,4 +77,41 @@ def HTVectorize : Pass<"ht-vectorize", "::mlir::func::FuncOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def HTParallelize : Pass<"ht-parallelize", "::mlir::func::FuncOp"> {
+  let summary = "Run independent tile loops on a team of threads (OpenMP)";
+  let description = [{
+    On buffers, after bufferization and deallocation. Each outermost band
+    of perfectly nested `scf.for` loops marked `ht.parallel` (by
+    `ht-order-contractions`' row blocks and `ht-vectorize`'s tiles of
+    dimensions that are not summed) whose iterations are proven
+    independent becomes one `omp.parallel` region: the band's iterations,
+    in their sequential order, are split into `slots` contiguous ranges,
+    `slots = max(1, min(__ht_threads(), iterations / grain))` (the mark's
+    value is the grain), one range per thread of the team.
+
+    Independent means: every write goes to a buffer the iteration
+    allocates, or through a `memref.subview` taking `[iv, iv + size)` with
+    `size <= step` along some dimension for each loop of the band; reads of
+    buffers the band writes stay in the same tiles; no calls and no
+    effects on unnamed memory. Buffers an iteration allocates, whose sizes
+    must be bounded by constants, become views of one scratch buffer
+    allocated on the calling thread (a slot per range): threads never
+    allocate. A loop that fails a check stays sequential (`remarks=true`
+    says why).
+
+    `__ht_threads()` is the model runtime's: the thread count the C API
+    call asked for. The arithmetic does not depend on the split, so the
+    results are bit-identical for every thread count.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::omp::OpenMPDialect",
+                           "::mlir::scf::SCFDialect"];
+  let options = [
+    Option<"remarks", "remarks", "bool", /*default=*/"false",
+           "Emit a remark on every marked loop: parallel, or why not">,
+  ];
+}
+
 #endif // HT_CODEGEN_PASSES_TD

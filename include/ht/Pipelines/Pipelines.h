@@ -114,8 +114,21 @@ struct HTCPUCodegenOptionList : public Base {
                      "AVX-512, 8: AVX2)"),
       llvm::cl::init(16)};
 
+  Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("Threads a call runs on unless it asks otherwise: 1 = "
+                     "single-threaded code, no OpenMP runtime needed; N > 1 = "
+                     "multi-threaded code (ht-parallelize, OpenMP), N "
+                     "threads; 0 = multi-threaded code, as many threads as "
+                     "the calling thread has CPUs"),
+      llvm::cl::init(1)};
+
+  /// Whether the code runs loops on a team of threads.
+  bool isMultiThreaded() const { return threads != 1; }
+
   template <typename To>
   void copyCPUCodegenOptionsTo(To &to) const {
+    to.threads = threads.getValue();
     to.resultsToOutParams = resultsToOutParams.getValue();
     to.cWrappers = cWrappers.getValue();
     to.vectorize = vectorize.getValue();

@@ -10,7 +10,9 @@
 // It checks its arguments (pointers, each size, each tensor's element
 // count), builds the memref descriptors the compiled code expects, runs it
 // under the model runtime's allocation guard, and returns HT_OK or an
-// HT_ERROR_* code. It keeps no state.
+// HT_ERROR_* code. It keeps no state. `ucf11_forward_with_threads(int32_t
+// threads, ...)` is the same with a thread count for the call; the plain
+// function passes the `threads` pipeline option's value.
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,6 +37,7 @@ enum CApiStatus : int32_t {
   kCApiNullPointer = 1,
   kCApiInvalidSize = 2,
   kCApiOutOfMemory = 3,
+  kCApiInvalidThreads = 4,
 };
 
 /// The largest size a symbol may take.
@@ -50,10 +53,17 @@ StringRef getCApiStatusMessage(int32_t status);
 /// The C name of `signature`'s function: `<prefix>_<entry>`.
 std::string getCApiName(StringRef prefix, const EntrySignature &signature);
 
-/// Adds the C API function of `signature` to `module`, calling
-/// `_mlir_ciface_<entry>` (which must be in `module`).
+/// The C name of its variant with a thread count:
+/// `<prefix>_<entry>_with_threads`.
+std::string getCApiThreadsName(StringRef prefix,
+                               const EntrySignature &signature);
+
+/// Adds the C API functions of `signature` to `module` (the plain one runs
+/// on `defaultThreads`), calling `_mlir_ciface_<entry>` (which must be in
+/// `module`).
 void emitCApiFunction(llvm::Module &module, StringRef prefix,
-                      const EntrySignature &signature);
+                      const EntrySignature &signature,
+                      unsigned defaultThreads);
 
 /// Adds `<prefix>_status_string(int32_t)` and `<prefix>_version(void)`.
 void emitCApiSupportFunctions(llvm::Module &module, StringRef prefix);
@@ -65,11 +75,12 @@ void emitCApiSupportFunctions(llvm::Module &module, StringRef prefix);
 /// declares). Returns the exported names.
 llvm::Expected<SmallVector<std::string>>
 addCApi(llvm::Module &module, StringRef prefix,
-        ArrayRef<EntrySignature> signatures);
+        ArrayRef<EntrySignature> signatures, unsigned defaultThreads);
 
 /// Writes a C header declaring the C API functions of `signatures`.
 void emitCApiHeader(llvm::raw_ostream &os, StringRef prefix,
-                    StringRef modelName, ArrayRef<EntrySignature> signatures);
+                    StringRef modelName, ArrayRef<EntrySignature> signatures,
+                    unsigned defaultThreads, bool multiThreaded);
 
 } // namespace mlir::ht
 

@@ -17,7 +17,8 @@ class Module;
 
 namespace mlir::ht {
 
-/// The guard: `int32_t __ht_run_guarded(void (*body)(void **), void **args)`.
+/// The guard: `int32_t __ht_run_guarded(void (*body)(void **), void **args,
+/// int32_t threads)` (threads >= 0; 0: one per CPU the caller may use).
 inline constexpr const char *kRunGuardedName = "__ht_run_guarded";
 
 /// Routes `module`'s malloc and free through the runtime and links the

@@ -11,6 +11,7 @@
 
 #include "TileSizes.h"
 #include "ht/Codegen/Passes.h"
+#include "ht/Dialect/HT/IR/HTDialect.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -41,6 +42,10 @@ using namespace mlir::ht;
 namespace {
 
 constexpr StringLiteral kVectorizeMarker = "ht.vectorize";
+/// The fewest tiles worth a thread (ht-parallelize): a contraction tile is
+/// hundreds of FMAs; an element-wise row a few dozen vector operations.
+constexpr int64_t kContractionTilesPerThread = 1;
+constexpr int64_t kElementwiseTilesPerThread = 16;
 /// Marks a loop over reduction chunks. Loops are found again by it after the
 /// rewrites (which may replace them), not by handles.
 constexpr StringLiteral kReductionLoopMarker = "ht.reduction_loop";
@@ -54,10 +59,11 @@ SmallVector<OpFoldResult> asIndexAttrs(Builder &builder,
 
 /// Tiles `op` by `tileSizes` (scf.for loops) and marks the tile for
 /// vectorisation; returns the tile, and marks the loops with `loopMarker`
-/// when one is given.
+/// (a unit attribute, or `markerValue`) when one is given.
 FailureOr<Operation *> tileAndMark(RewriterBase &rewriter, Operation *op,
                                    ArrayRef<int64_t> tileSizes,
-                                   StringRef loopMarker = {}) {
+                                   StringRef loopMarker = {},
+                                   Attribute markerValue = {}) {
   scf::SCFTilingOptions options;
   options.setTileSizes(asIndexAttrs(rewriter, tileSizes));
   rewriter.setInsertionPoint(op);
@@ -70,7 +76,8 @@ FailureOr<Operation *> tileAndMark(RewriterBase &rewriter, Operation *op,
   tile->setAttr(kVectorizeMarker, rewriter.getUnitAttr());
   if (!loopMarker.empty())
     for (LoopLikeOpInterface loop : tiled->loops)
-      loop->setAttr(loopMarker, rewriter.getUnitAttr());
+      loop->setAttr(loopMarker,
+                    markerValue ? markerValue : rewriter.getUnitAttr());
   return tile;
 }
 
@@ -100,6 +107,10 @@ LogicalResult tileContraction(RewriterBase &rewriter, linalg::ContractOp op,
     return failure();
   for (OpResult result : op->getResults())
     rewriter.replaceAllUsesWith(result, tiled->replacements.lookup(result));
+  // Tiles of result dimensions: independent, each worth a thread.
+  for (LoopLikeOpInterface loop : tiled->loops)
+    loop->setAttr(HTDialect::getParallelLoopAttrName(),
+                  rewriter.getI64IntegerAttr(kContractionTilesPerThread));
   // The contraction tiles to chunk along the reduction, if it is long.
   SmallVector<Operation *> contractionTiles = {tiled->tiledAndFusedOps.front()};
   for (Operation *fused : tiled->tiledAndFusedOps)
@@ -324,7 +335,10 @@ struct HTVectorizePass
           chooseElementwiseTiling(op, target);
       if (!tileSizes)
         continue;
-      if (failed(tileAndMark(rewriter, op, *tileSizes))) {
+      // Rows of one element-wise op are independent but cheap.
+      if (failed(tileAndMark(
+              rewriter, op, *tileSizes, HTDialect::getParallelLoopAttrName(),
+              rewriter.getI64IntegerAttr(kElementwiseTilesPerThread)))) {
         op.emitError("ht-vectorize: tiling failed");
         return signalPassFailure();
       }

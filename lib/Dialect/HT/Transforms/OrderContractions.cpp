@@ -115,6 +115,9 @@ Value emitRowBlocks(RewriterBase &rewriter, LinearOp op, int64_t blockRows,
               strides);
           scf::YieldOp::create(body, bodyLoc, written);
         });
+    // Blocks of rows are independent, each worth a thread.
+    loop->setAttr(HTDialect::getParallelLoopAttrName(),
+                  builder.getI64IntegerAttr(1));
     return loop.getResult(0);
   };
   Value result = nest(rewriter, 0, {}, output);

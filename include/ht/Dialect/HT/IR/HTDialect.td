@@ -39,6 +39,14 @@ def HT_Dialect : Dialect {
     // Defined next to the storage classes they instantiate.
     void registerAttributes();
     void registerTypes();
+
+    /// Marks an scf.for over tiles whose iterations are independent (tiles
+    /// of dimensions that are not summed, or blocks of rows), for
+    /// ht-parallelize; its value is the fewest iterations worth a thread.
+    /// A hint: ht-parallelize proves the independence before it uses it.
+    static constexpr ::llvm::StringLiteral getParallelLoopAttrName() {
+      return "ht.parallel";
+    }
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::tensor::TensorDialect"];
