@@ -57,3 +57,10 @@ else:
 # the address space (ulimit -v) are UNSUPPORTED there.
 if getattr(config, "ht_sanitize_address", 0):
     config.available_features.add("asan")
+
+# Multi-threaded models need the OpenMP runtime the build found
+# (libomp-22-dev; scripts/setup.sh installs it).
+if getattr(config, "ht_openmp_library", ""):
+    config.available_features.add("openmp")
+else:
+    lit_config.note("no OpenMP runtime: the multi-threading tests are skipped")

@@ -42,8 +42,9 @@ void mlir::ht::buildHTOptimizePipeline(OpPassManager &pm,
   if (options.chooseWeightFormat)
     func.addPass(createHTChooseWeightFormat(
         planningOptions<HTChooseWeightFormatOptions>(options)));
-  func.addPass(createHTOrderContractions(
-      planningOptions<HTOrderContractionsOptions>(options)));
+  auto orderOptions = planningOptions<HTOrderContractionsOptions>(options);
+  orderOptions.maxIntermediateBytes = options.maxIntermediateBytes;
+  func.addPass(createHTOrderContractions(orderOptions));
   // Weight-only steps and bias sums do not depend on the step: out of the
   // time loop with them (what is left when folding is off).
   func.addPass(createLoopInvariantCodeMotionPass());

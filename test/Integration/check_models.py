@@ -5,8 +5,11 @@ to MLIR with the project's exporter, runs the model on random inputs with
 `ht-run` and, with --compile, through `ht-compile` plus a generated C program,
 and checks every output element against ht_mlir.reference within the
 tolerance of docs/Semantics.md section 6: |got - want| <= 1e-5 * max(1, max|want|).
+With --threads 1,2 every run is repeated on each thread count (the library
+compiled multi-threaded), and the results must be bit-identical across counts.
 
     check_models.py --bin BUILD/bin --work DIR --class lstm-forms [--compile]
+                    [--threads 1,2]
 
 Prints one line per configuration and exits non-zero on the first mismatch.
 """
@@ -89,9 +92,11 @@ def linear_configs(rng: random.Random) -> Iterator[dict[str, Any]]:
 
 
 def lstm_config(form: str, weights: dict[str, str], rng: random.Random,
+                hiddens: tuple[int, ...] = (3, 5, 6),
+                input_sizes: tuple[int, ...] = (12, 20, 30, 35),
                 **overrides: Any) -> dict[str, Any]:
-    hidden = rng.choice([3, 5, 6])
-    inputs = rng.choice([12, 20, 30, 35])
+    hidden = rng.choice(hiddens)
+    inputs = rng.choice(input_sizes)
     sizes = {"W_ih": (4 * hidden, inputs), "W_hh": (4 * hidden, hidden),
              "W": (4 * hidden, inputs + hidden)}
     for gate in "ifgo":
@@ -133,9 +138,27 @@ def lstm_configs(rng: random.Random) -> Iterator[dict[str, Any]]:
                           _run=(seq_len, batch))
 
 
+def lstm_wide_configs(rng: random.Random) -> Iterator[dict[str, Any]]:
+    """Hidden sizes and batches large enough that every parallel loop has
+    several iterations (recurrent column tiles, batch blocks and their
+    peeled remainder, element-wise rows), dynamic sizes. (No per-gate form:
+    its narrow factors take ht-compile 25-95 s at these sizes, a known
+    compile-time problem; lstm-forms covers the form.)"""
+    cases = [
+        ("stacked", {"W_ih": "ht", "W_hh": "dense"}, (5, 17)),
+        ("stacked", {"W_ih": "ht", "W_hh": "ht"}, (3, 9)),
+        ("fused", {"W": "ht"}, (2, 20)),
+        ("stacked", {"W_ih": "dense", "W_hh": "dense"}, (6, 1)),
+    ]
+    for form, weights, run in cases:
+        yield lstm_config(form, weights, rng, hiddens=(32, 40),
+                          input_sizes=(96, 120), _run=run)
+
+
 CLASSES = {
     "linear": linear_configs,
     "lstm-forms": lstm_configs,
+    "lstm-wide": lstm_wide_configs,
 }
 
 
@@ -151,8 +174,10 @@ def random_inputs(config: dict[str, Any], run: tuple[int, int],
             0.5 * rng.standard_normal((batch, hidden)).astype(np.float32)]
 
 
-def c_program(config: dict[str, Any], inputs: list[np.ndarray], num_outputs: int) -> str:
-    """A C program calling model_forward on raw float files in.bin -> out.bin."""
+def c_program(config: dict[str, Any], inputs: list[np.ndarray], num_outputs: int,
+              threads: list[int]) -> str:
+    """A C program calling model_forward_with_threads on raw float files,
+    in.bin -> out<threads>.bin for each thread count."""
     if config["kind"] == "linear":
         sizes = [] if config["batch"] else [str(inputs[0].shape[0])]
     else:
@@ -181,21 +206,31 @@ def c_program(config: dict[str, Any], inputs: list[np.ndarray], num_outputs: int
         "    out_counts[i] = total; out[i] = malloc(sizeof(float) * total);",
         "  }",
         "  fclose(sizes);",
-        "  int status = model_forward(" + ", ".join(
-            sizes + [f"in[{i}]" for i in range(len(inputs))]
+        f"  static const int threads[] = {{{', '.join(str(t) for t in threads)}}};",
+        f"  for (int t = 0; t < {len(threads)}; ++t) {{",
+        "    int status = model_forward_with_threads(" + ", ".join(
+            ["threads[t]"] + sizes + [f"in[{i}]" for i in range(len(inputs))]
             + [f"out[{i}]" for i in range(num_outputs)]) + ");",
-        "  if (status != HT_OK) { fprintf(stderr, \"status %d\\n\", status); return 5; }",
-        '  FILE *o = fopen("out.bin", "wb");',
-        f"  for (int i = 0; i < {num_outputs}; ++i) fwrite(out[i], sizeof(float), out_counts[i], o);",
-        "  fclose(o);",
+        "    if (status != HT_OK) { fprintf(stderr, \"status %d\\n\", status); return 5; }",
+        "    char name[32]; snprintf(name, sizeof name, \"out%d.bin\", threads[t]);",
+        "    FILE *o = fopen(name, \"wb\");",
+        f"    for (int i = 0; i < {num_outputs}; ++i) fwrite(out[i], sizeof(float), out_counts[i], o);",
+        "    fclose(o);",
+        "  }",
         "  return 0;",
         "}",
         "",
     ])
 
 
+def same_bits(what: str, got: np.ndarray, first: np.ndarray) -> None:
+    assert got.tobytes() == first.tobytes(), (
+        f"{what} differs from the first thread count's result "
+        f"(max |diff| {float(np.max(np.abs(got - first))):.3e})")
+
+
 def check(config: dict[str, Any], work: str, bin_dir: str, compile_too: bool,
-          seed: int, variants: list[str]) -> str:
+          seed: int, variants: list[str], threads: list[int]) -> str:
     config = dict(config)
     run = config.pop("_run", (3, 2))
     os.makedirs(work, exist_ok=True)
@@ -211,24 +246,37 @@ def check(config: dict[str, Any], work: str, bin_dir: str, compile_too: bool,
         np.save(paths[-1], array)
     worst = 0.0
     for number, variant in enumerate(variants):
-        out_dir = os.path.join(work, f"out-{number}")
-        command = [os.path.join(bin_dir, "ht-run"), model, "--output-dir", out_dir,
-                   f"--pipeline-options={variant}"]
-        for path in paths:
-            command += ["--input", path]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-        worst = max([worst] + [
-            compare(f"ht-run [{variant}] result{i}",
-                    np.load(os.path.join(out_dir, f"result{i}.npy")), w)
-            for i, w in enumerate(want)])
+        first: list[np.ndarray] = []
+        for count in threads:
+            out_dir = os.path.join(work, f"out-{number}-{count}")
+            command = [os.path.join(bin_dir, "ht-run"), model, "--output-dir", out_dir,
+                       f"--pipeline-options={variant}", f"--threads={count}"]
+            for path in paths:
+                command += ["--input", path]
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+            results = [np.load(os.path.join(out_dir, f"result{i}.npy"))
+                       for i in range(len(want))]
+            worst = max([worst] + [
+                compare(f"ht-run [{variant}] --threads={count} result{i}", got, w)
+                for i, (got, w) in enumerate(zip(results, want))])
+            if first:
+                for i, (got, one) in enumerate(zip(results, first)):
+                    same_bits(f"ht-run [{variant}] --threads={count} result{i}", got, one)
+            else:
+                first = results
+    runs = f"{len(variants)} pipelines" + (
+        f" x {len(threads)} thread counts, bit-identical" if len(threads) > 1 else "")
     if not compile_too:
-        return f"ht-run ({len(variants)} pipelines) rel. error {worst:.1e}"
+        return f"ht-run ({runs}) rel. error {worst:.1e}"
 
-    subprocess.run([os.path.join(bin_dir, "ht-compile"), model, "-o",
-                    os.path.join(work, "libmodel.so"), "--header",
-                    os.path.join(work, "model.h")], check=True)
+    compile_command = [os.path.join(bin_dir, "ht-compile"), model, "-o",
+                       os.path.join(work, "libmodel.so"), "--header",
+                       os.path.join(work, "model.h")]
+    if threads != [1]:
+        compile_command.append("--pipeline-options=threads=0")
+    subprocess.run(compile_command, check=True)
     with open(os.path.join(work, "main.c"), "w") as source:
-        source.write(c_program(config, inputs, len(want)))
+        source.write(c_program(config, inputs, len(want), threads))
     subprocess.run(["clang-22", "-O1", "-o", "main", "main.c", "-L.", "-lmodel",
                     "-Wl,-rpath,$ORIGIN"], cwd=work, check=True)
     with open(os.path.join(work, "in.bin"), "wb") as raw:
@@ -237,13 +285,20 @@ def check(config: dict[str, Any], work: str, bin_dir: str, compile_too: bool,
     with open(os.path.join(work, "out_sizes.txt"), "w") as sizes:
         sizes.write(" ".join(str(w.size) for w in want))
     subprocess.run(["./main"], cwd=work, check=True)
-    flat = np.fromfile(os.path.join(work, "out.bin"), dtype=np.float32)
-    offset = 0
-    for index, expected in enumerate(want):
-        got = flat[offset:offset + expected.size].reshape(expected.shape)
-        offset += expected.size
-        worst = max(worst, compare(f"C API result{index}", got, expected))
-    return f"ht-run ({len(variants)} pipelines) and C API rel. error {worst:.1e}"
+    first_flat = None
+    for count in threads:
+        flat = np.fromfile(os.path.join(work, f"out{count}.bin"), dtype=np.float32)
+        offset = 0
+        for index, expected in enumerate(want):
+            got = flat[offset:offset + expected.size].reshape(expected.shape)
+            offset += expected.size
+            worst = max(worst, compare(f"C API threads={count} result{index}", got,
+                                       expected))
+        if first_flat is None:
+            first_flat = flat
+        else:
+            same_bits(f"C API threads={count}", flat, first_flat)
+    return f"ht-run ({runs}) and C API rel. error {worst:.1e}"
 
 
 def main() -> int:
@@ -257,7 +312,11 @@ def main() -> int:
     parser.add_argument("--variants", default="order=optimal",
                         help="';'-separated ht-to-llvm pipeline options, one "
                              "ht-run per variant")
+    parser.add_argument("--threads", default="1",
+                        help="','-separated thread counts each run is made "
+                             "with; results must be bit-identical across them")
     args = parser.parse_args()
+    threads = [int(count) for count in args.threads.split(",")]
 
     rng = random.Random(args.seed)
     configs = list(CLASSES[args.config_class](rng))
@@ -266,7 +325,7 @@ def main() -> int:
         try:
             result = check(config, os.path.join(args.work, str(index)), args.bin,
                            args.compile, seed=args.seed * 1000 + index,
-                           variants=args.variants.split(";"))
+                           variants=args.variants.split(";"), threads=threads)
         except (AssertionError, subprocess.CalledProcessError) as error:
             print(f"FAIL {index}: {error}\n  config: {json.dumps(config)}")
             return 1

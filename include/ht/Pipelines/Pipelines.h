@@ -67,6 +67,12 @@ struct HTOptimizeOptionList : public Base {
       *this, "fold-weights",
       llvm::cl::desc("Evaluate weight-only contractions at compile time"),
       llvm::cl::init(true)};
+  Option<int64_t> maxIntermediateBytes{
+      *this, "max-intermediate-bytes",
+      llvm::cl::desc("Largest run-time intermediate of an HT product, in "
+                     "bytes, before its rows are processed in blocks "
+                     "(ht-order-contractions; 0: never)"),
+      llvm::cl::init(1048576)};
   Option<int64_t> expectedRows{
       *this, "expected-rows",
       llvm::cl::desc("Rows (batch x time) the cost model assumes where they "
@@ -82,6 +88,7 @@ struct HTOptimizeOptionList : public Base {
     to.fuseGates = fuseGates.getValue();
     to.foldWeights = foldWeights.getValue();
     to.expectedRows = expectedRows.getValue();
+    to.maxIntermediateBytes = maxIntermediateBytes.getValue();
   }
 };
 

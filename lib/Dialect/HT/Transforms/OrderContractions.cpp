@@ -131,6 +131,12 @@ struct HTOrderContractionsPass
   using Base::Base;
 
   LogicalResult initialize(MLIRContext *context) override {
+    if (maxIntermediateBytes < 0)
+      return emitError(UnknownLoc::get(context))
+             << getArgument() << ": max-intermediate-bytes="
+             << maxIntermediateBytes.getValue()
+             << "; expected at least 0 (0: never "
+             << "block the rows)";
     return HT_VERIFY_PLANNING_OPTIONS_OF_PASS(context);
   }
 
