@@ -9,7 +9,8 @@ or, with OpenBLAS set up by hand (see docs/Performance.md):
 
 For the UCF11 shape (I = 57,600 = 8·20·20·18, H = 256, W_ih in HT form with
 row modes [16, 4, 4, 4], tree ((0,1),(2,3)), W_hh dense), every rank, batch
-B = 1 and 16 and sequence T = 6 and 16, on one thread, it times medians of:
+B = 1 and 16 and sequence T = 6 and 16, on one thread, it times medians of
+(and ht-mlir again on every core, bit-identical):
 
 - ht-mlir: the model exported by ht_mlir.torch_export, compiled by
   ht-compile (default pipeline), called through its C API (ctypes);
@@ -70,10 +71,16 @@ def blas_info() -> str:
 class Compiled:
     """An ht-compile'd model's C API, through ctypes."""
 
-    def __init__(self, bin_dir: str, model: str, work: str, prefix: str) -> None:
+    def __init__(self, bin_dir: str, model: str, work: str, prefix: str,
+                 threads: int = 1) -> None:
+        """threads=1: the default single-threaded library; otherwise the
+        library compiled multi-threaded, called on `threads` threads."""
         library = os.path.join(work, f"lib{prefix}.so")
-        subprocess.run([os.path.join(bin_dir, "ht-compile"), model, "-o", library,
-                        "--prefix", prefix], check=True)
+        command = [os.path.join(bin_dir, "ht-compile"), model, "-o", library,
+                   "--prefix", prefix]
+        if threads != 1:
+            command.append(f"--pipeline-options=threads={threads}")
+        subprocess.run(command, check=True)
         self.lib = ctypes.CDLL(library)
         self.forward = getattr(self.lib, f"{prefix}_forward")
         self.forward.restype = ctypes.c_int32
@@ -156,7 +163,8 @@ def main() -> int:
                               lambda n: np.random.rand(n, n).astype(np.float32))
     torch_peak = sgemm_gflops(torch.mm, lambda n: torch.rand(n, n))
     peak = max(numpy_peak, torch_peak)
-    setup = (f"{platform.processor() or platform.machine()}, one thread; "
+    setup = (f"{platform.processor() or platform.machine()}, one thread (and ht-mlir on "
+             f"{CORES}, the CPUs this process may use); "
              f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}, "
              f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', '(unset)')}; "
              f"torch {torch.__version__} ({blas_info()}), "
@@ -172,6 +180,7 @@ def main() -> int:
             path = os.path.join(work, f"r{rank}.mlir")
             torch_export.export(model, path)
             compiled = Compiled(args.bin, path, work, f"r{rank}")
+            team = Compiled(args.bin, path, work, f"r{rank}t", threads=CORES)
             dense = torch.nn.LSTM(I, H)
             w_ih, w_hh = model.input_and_recurrent()
             dense.weight_ih_l0.copy_(w_ih)
@@ -188,6 +197,8 @@ def main() -> int:
                     einsum_path, macs_per_row = optimal_einsum_path(args.bin, path, steps * batch)
                     b = model.b_ih.numpy()
                     _, h_ht = compiled(xn, zeros, zeros)
+                    _, h_team = team(xn, zeros, zeros)
+                    assert h_team.tobytes() == h_ht.tobytes(), "threads changed the result"
                     h_torch = dense(x)[1][0][0].numpy()
                     h_np = numpy_forward(xn, factors, einsum_path, b, w_hh.numpy(),
                                          model.b_hh.numpy())
@@ -195,6 +206,7 @@ def main() -> int:
                     macs = macs_per_row * steps * batch + 4 * H * H * steps * batch
                     timing = {
                         "ht-mlir": median_ms(lambda: compiled(xn, zeros, zeros), args.repeats),
+                        THREADED: median_ms(lambda: team(xn, zeros, zeros), args.repeats),
                         "torch nn.LSTM": median_ms(lambda: dense(x), args.repeats),
                         "numpy einsum": median_ms(
                             lambda: numpy_forward(xn, factors, einsum_path, b, w_hh.numpy(),
@@ -208,13 +220,16 @@ def main() -> int:
         small_path = os.path.join(work, "small.mlir")
         torch_export.export(small, small_path)
         compiled = Compiled(args.bin, small_path, work, "small")
+        team = Compiled(args.bin, small_path, work, "smallt", threads=CORES)
         x = torch.randn(10, 512, 64)
         xn = x.numpy()
         zeros = np.zeros((512, 32), np.float32)
         _, h_ht = compiled(xn, zeros, zeros)
+        assert team(xn, zeros, zeros)[1].tobytes() == h_ht.tobytes(), "threads changed the result"
         error = float(np.abs(small(x)[1][0][0].numpy() - h_ht).max())
         macs = (64 + 32) * 4 * 32 * 10 * 512
         timing = {"ht-mlir": median_ms(lambda: compiled(xn, zeros, zeros), args.repeats),
+                  THREADED: median_ms(lambda: team(xn, zeros, zeros), args.repeats),
                   "torch nn.LSTM": median_ms(lambda: small(x), args.repeats),
                   "numpy einsum": float("nan"),
                   "roofline": 2 * macs / (peak * 1e9) * 1e3}
@@ -228,7 +243,9 @@ def main() -> int:
     return 0
 
 
-COLUMNS = ["ht-mlir", "torch nn.LSTM", "numpy einsum", "roofline"]
+CORES = len(os.sched_getaffinity(0))
+THREADED = f"ht-mlir {CORES} threads"
+COLUMNS = ["ht-mlir", "torch nn.LSTM", "numpy einsum", "roofline", THREADED]
 
 
 def format_row(row) -> str:
@@ -239,8 +256,9 @@ def format_row(row) -> str:
 
 def write_markdown(path: str, setup: str, rows) -> None:
     lines = ["| model | T | B | ht-mlir ms | torch nn.LSTM ms | numpy einsum ms | roofline ms |"
-             " ht-mlir / roofline | torch / ht-mlir | numpy / ht-mlir |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             f" ht-mlir / roofline | torch / ht-mlir | numpy / ht-mlir | {THREADED} ms |"
+             " speed-up |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for name, steps, batch, timing, _ in rows:
         ht = timing["ht-mlir"]
         ratio = lambda peer: "-" if timing[peer] != timing[peer] else f"{timing[peer] / ht:.2f}x"  # noqa: E731
@@ -248,7 +266,8 @@ def write_markdown(path: str, setup: str, rows) -> None:
                      + ("-" if timing["numpy einsum"] != timing["numpy einsum"]
                         else f"{timing['numpy einsum']:.2f}")
                      + f" | {timing['roofline']:.2f} | {ht / timing['roofline']:.2f}x | "
-                     f"{ratio('torch nn.LSTM')} | {ratio('numpy einsum')} |")
+                     f"{ratio('torch nn.LSTM')} | {ratio('numpy einsum')} | "
+                     f"{timing[THREADED]:.2f} | {ht / timing[THREADED]:.2f}x |")
     table = "\n".join(lines)
     text = Path(path).read_text()
     begin, end = "<!-- benchmark table -->", "<!-- end of benchmark table -->"
@@ -267,14 +286,14 @@ def write_plot(path: str, rows) -> None:
     for axis, (steps, batch) in zip(axes, [(6, 1), (6, 16), (16, 1), (16, 16)]):
         picked = [row for row in ucf if row[1] == steps and row[2] == batch]
         ranks = [int(row[0].split()[-1]) for row in picked]
-        for column, style in zip(COLUMNS, ["o-", "s-", "^-", "k--"]):
+        for column, style in zip(COLUMNS, ["o-", "s-", "^-", "k--", "o:"]):
             axis.plot(ranks, [row[3][column] for row in picked], style, label=column)
         axis.set_xscale("log", base=2)
         axis.set_yscale("log")
         axis.set_xticks(ranks, [str(r) for r in ranks])
         axis.set_title(f"UCF11 HT-LSTM, T = {steps}, B = {batch}")
         axis.set_xlabel("HT rank")
-    axes[0].set_ylabel("ms per sequence (one thread)")
+    axes[0].set_ylabel(f"ms per sequence (one thread; dotted: ht-mlir on {CORES})")
     axes[0].legend()
     fig.tight_layout()
     fig.savefig(path, dpi=90)

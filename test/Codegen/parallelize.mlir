@@ -10,9 +10,8 @@
 // CHECK: %[[SLOTS:.*]] = arith.maxsi
 // CHECK: %[[TEAM:.*]] = arith.index_cast %[[SLOTS]] : index to i32
 // CHECK: omp.parallel num_threads(%[[TEAM]] : i32) {
-// CHECK: call @omp_get_thread_num()
-// CHECK: call @omp_get_num_threads()
-// CHECK: scf.for
+// CHECK: omp.wsloop {
+// CHECK: omp.loop_nest (%[[SLOT:.*]]) : index = (%{{.*}}) to (%[[SLOTS]]) step (%{{.*}}) {
 // CHECK: scf.for
 // CHECK-NOT: scf.for
 // CHECK: memref.subview

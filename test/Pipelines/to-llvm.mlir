@@ -12,6 +12,19 @@
 // RUN: ht-opt %s --ht-optimize --ht-lower-to-linalg --ht-cpu-codegen | FileCheck %s
 // RUN: ht-opt %s --ht-to-llvm="order=left-to-right fold-weights=false choose-weight-format=false hoist-input-projection=false" | FileCheck %s --check-prefix=NOT
 // CHECK-DAG: llvm.func @_mlir_ciface_forward(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
+// With threads, the independent loops are OpenMP regions (lowered to the
+// LLVM dialect; the translation to LLVM IR outlines them) sized by the
+// runtime's thread count; without, there is no OpenMP at all.
+// RUN: ht-opt %s --ht-to-llvm="threads=2" | FileCheck %s --check-prefix=THREADS
+// RUN: ht-opt %s --ht-to-llvm="threads=2" | FileCheck %s --check-prefix=NOT
+// THREADS: llvm.call @__ht_threads()
+// THREADS: omp.parallel num_threads(%{{.*}} : i32)
+// THREADS: omp.wsloop
+// THREADS-NOT: llvm.call @malloc
+// THREADS: omp.terminator
+// RUN: ht-opt %s --ht-to-llvm | FileCheck %s --check-prefix=SERIAL
+// SERIAL-NOT: omp.
+// SERIAL-NOT: __ht_threads
 // CHECK-DAG: llvm.func @forward(
 // CHECK-DAG: llvm.func @malloc
 // CHECK-DAG: llvm.func @free

@@ -7,7 +7,7 @@
 //   slots   = max(1, min(__ht_threads(), iterations / grain))
 //   scratch = alloc(slots * slot_bytes)         // on the calling thread
 //   omp.parallel num_threads(slots) {
-//     for slot = thread_num; slot < slots; slot += num_threads
+//     omp.wsloop for slot in [0, slots)            // static schedule
 //       for i in [slot * iterations / slots, (slot + 1) * iterations / slots)
 //         <the band's body at the band's indices for i>
 //   }
@@ -46,8 +46,6 @@ using namespace mlir::ht;
 namespace {
 
 constexpr StringLiteral kThreadsFunction = "__ht_threads";
-constexpr StringLiteral kThreadNumFunction = "omp_get_thread_num";
-constexpr StringLiteral kNumThreadsFunction = "omp_get_num_threads";
 /// Each private buffer's part of a slot starts at a multiple of this.
 constexpr int64_t kScratchAlignment = 64;
 
@@ -403,21 +401,23 @@ struct HTParallelizePass
     region.getNumThreadsMutable().assign(teamSize);
     Block *regionBody = builder.createBlock(&region.getRegion());
     builder.setInsertionPointToStart(regionBody);
-    auto threadIndex = [&](StringRef name) -> Value {
-      Value value =
-          func::CallOp::create(builder, loc, getOrDeclare(module, name, i32),
-                               ValueRange{})
-              .getResult(0);
-      return arith::IndexCastOp::create(builder, loc, index, value);
-    };
-    Value thread = threadIndex(kThreadNumFunction);
-    Value team = threadIndex(kNumThreadsFunction);
     omp::TerminatorOp::create(builder, loc);
     builder.setInsertionPoint(regionBody->getTerminator());
-
-    auto slotLoop = scf::ForOp::create(builder, loc, thread, slots, team);
-    builder.setInsertionPointToStart(slotLoop.getBody());
-    Value slot = slotLoop.getInductionVar();
+    // The slots as a worksharing loop: libomp's own static schedule, not
+    // omp_get_thread_num(), which another OpenMP runtime in the process
+    // (PyTorch's libgomp) would answer instead.
+    auto worksharing = omp::WsloopOp::create(builder, loc);
+    builder.createBlock(&worksharing.getRegion());
+    omp::LoopNestOperands slotRange;
+    slotRange.loopLowerBounds = {zero};
+    slotRange.loopUpperBounds = {slots};
+    slotRange.loopSteps = {one};
+    auto slotLoop = omp::LoopNestOp::create(builder, loc, slotRange);
+    Block *slotBody =
+        builder.createBlock(&slotLoop.getRegion(), {}, {index}, {loc});
+    omp::YieldOp::create(builder, loc);
+    builder.setInsertionPointToStart(slotBody);
+    Value slot = slotBody->getArgument(0);
     auto bound = [&](Value slotIndex) -> Value {
       return arith::DivSIOp::create(
           builder, loc, arith::MulIOp::create(builder, loc, slotIndex, total),
