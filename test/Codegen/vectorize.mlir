@@ -34,16 +34,19 @@ func.func @ucf11_step1(%x: tensor<?x8x20x20x18xf32>, %u: tensor<20x16xf32>) -> t
 
 // The recurrent product of the UCF11 LSTM, h [B, 256] times W_hh^T packed as
 // [256, 1024]: blocks of 32 lanes (two registers) by 8 rows of the dynamic
-// batch (16 accumulators), the 256-long reduction unrolled; the batch loop is
-// peeled, the remainder rows done one at a time.
+// batch (16 accumulators), the 256-long reduction in chunks of 64 so that a
+// tile unrolls at most 1024 register FMAs (8 rows x 2 registers x 64); the
+// batch loop is peeled, the remainder rows done one at a time.
 // CHECK-LABEL: func.func @recurrent
 // CHECK: scf.for {{.*}} step %c8
 // CHECK: scf.for {{.*}} step %c32
-// CHECK-COUNT-2048: vector.fma {{.*}} : vector<32xf32>
+// CHECK: scf.for {{.*}} to %c256 step %c64
+// CHECK-COUNT-512: vector.fma {{.*}} : vector<32xf32>
 // CHECK: scf.for {{.*}} step %c8
 // CHECK: scf.for {{.*}} step %c32
 // CHECK: scf.for {{.*}} step %c1
-// CHECK-COUNT-256: vector.fma {{.*}} : vector<32xf32>
+// CHECK: scf.for {{.*}} to %c256 step %c64 iter_args(%{{.*}} = %{{.*}}) -> (vector<32xf32>)
+// CHECK-COUNT-64: vector.fma {{.*}} : vector<32xf32>
 // CHECK-NOT: vector.fma
 // CHECK: return
 #hx = affine_map<(b, n, k) -> (b, k)>
@@ -57,14 +60,15 @@ func.func @recurrent(%h: tensor<?x256xf32>, %w: tensor<256x1024xf32>, %init: ten
 
 // -----
 
-// A reduction longer than max-unrolled-reduction (512) runs in chunks of
-// 480: in the remainder rows the accumulator stays in registers (the chunk
-// loop carries a vector); no tile unrolls more than one chunk.
+// A long reduction runs in chunks, here of 64 (at most 1024 register FMAs
+// per tile: 8 rows x 2 registers x 64): in the remainder rows the
+// accumulator stays in registers (the chunk loop carries a vector); no tile
+// unrolls more than one chunk.
 // CHECK-LABEL: func.func @long_reduction
-// CHECK: scf.for {{.*}} step %c480
-// CHECK-COUNT-3840: vector.fma {{.*}} : vector<32xf32>
-// CHECK: scf.for {{.*}} step %c480 iter_args(%{{.*}} = %{{.*}}) -> (vector<32xf32>)
-// CHECK-COUNT-480: vector.fma {{.*}} : vector<32xf32>
+// CHECK: scf.for {{.*}} to %c57600 step %c64
+// CHECK-COUNT-512: vector.fma {{.*}} : vector<32xf32>
+// CHECK: scf.for {{.*}} to %c57600 step %c64 iter_args(%{{.*}} = %{{.*}}) -> (vector<32xf32>)
+// CHECK-COUNT-64: vector.fma {{.*}} : vector<32xf32>
 // CHECK-NOT: vector.fma
 // CHECK: return
 #hx = affine_map<(b, n, k) -> (b, k)>

@@ -141,18 +141,18 @@ def lstm_configs(rng: random.Random) -> Iterator[dict[str, Any]]:
 def lstm_wide_configs(rng: random.Random) -> Iterator[dict[str, Any]]:
     """Hidden sizes and batches large enough that every parallel loop has
     several iterations (recurrent column tiles, batch blocks and their
-    peeled remainder, element-wise rows), dynamic sizes. (No per-gate form:
-    its narrow factors take ht-compile 25-95 s at these sizes, a known
-    compile-time problem; lstm-forms covers the form.)"""
+    peeled remainder, element-wise rows), dynamic sizes."""
+    gates = [f"W_ih_{gate}" for gate in "ifgo"]
     cases = [
         ("stacked", {"W_ih": "ht", "W_hh": "dense"}, (5, 17)),
         ("stacked", {"W_ih": "ht", "W_hh": "ht"}, (3, 9)),
+        ("per_gate", {**{gate: "ht" for gate in gates}, "W_hh": "dense"}, (4, 12)),
         ("fused", {"W": "ht"}, (2, 20)),
         ("stacked", {"W_ih": "dense", "W_hh": "dense"}, (6, 1)),
     ]
     for form, weights, run in cases:
         yield lstm_config(form, weights, rng, hiddens=(32, 40),
-                          input_sizes=(96, 120), _run=run)
+                          input_sizes=(96, 200), _run=run)
 
 
 CLASSES = {

@@ -44,8 +44,9 @@ def HTVectorize : Pass<"ht-vectorize", "::mlir::func::FuncOp"> {
     dimension of the other operand to `M_r` rows (as many as
     `max-accumulators` vector registers allow), every other result
     dimension to 1; the reduction stays whole when it has at most
-    `max-unrolled-reduction` elements and is tiled along its dimensions
-    otherwise (the accumulator then stays in registers across the
+    `max-unrolled-reduction` elements and the tile at most 1024 register
+    FMAs (rows x registers x reduction; more is slower code that LLVM takes
+    minutes to compile), and is tiled along its dimensions otherwise (the accumulator then stays in registers across the
     reduction loop). The `linalg.fill` of the accumulator is fused into the
     tile. Element-wise `linalg.generic`, `linalg.transpose` and `linalg.fill`
     ops are tiled to one row of up to `4 x lanes` elements of their
