@@ -99,7 +99,7 @@ void mlir::ht::buildHTCPUCodegenPipeline(OpPassManager &pm,
   // On buffers whose lifetimes are explicit: the private buffers of a
   // parallel iteration become slots of one scratch buffer.
   if (options.isMultiThreaded())
-    pm.addNestedPass<func::FuncOp>(createHTParallelize());
+    pm.addPass(createHTParallelize());
   // Vector transfers as loads and stores, fully unrolled: no staging allocas
   // inside the tile loops.
   pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(

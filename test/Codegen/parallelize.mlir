@@ -1,7 +1,7 @@
 // ht-parallelize runs a band of marked loops on an OpenMP team only when it
 // can prove the iterations independent; the buffers an iteration allocates
 // become slots of one scratch buffer allocated before the region.
-// RUN: ht-opt %s --pass-pipeline='builtin.module(func.func(ht-parallelize{remarks}))' -verify-diagnostics | FileCheck %s
+// RUN: ht-opt %s --pass-pipeline='builtin.module(ht-parallelize{remarks})' -verify-diagnostics | FileCheck %s
 
 // A 2-D band of tiles (rows x lanes): one region over both loops, the
 // thread count asked of the runtime, no allocation inside the region.

@@ -78,7 +78,7 @@ def HTVectorize : Pass<"ht-vectorize", "::mlir::func::FuncOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
-def HTParallelize : Pass<"ht-parallelize", "::mlir::func::FuncOp"> {
+def HTParallelize : Pass<"ht-parallelize", "::mlir::ModuleOp"> {
   let summary = "Run independent tile loops on a team of threads (OpenMP)";
   let description = [{
     On buffers, after bufferization and deallocation. Each outermost band
@@ -101,7 +101,7 @@ def HTParallelize : Pass<"ht-parallelize", "::mlir::func::FuncOp"> {
     says why).
 
     `__ht_threads()` is the model runtime's: the thread count the C API
-    call asked for. The arithmetic does not depend on the split, so the
+    call asked for. (A module pass: it declares that function.) The arithmetic does not depend on the split, so the
     results are bit-identical for every thread count.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",

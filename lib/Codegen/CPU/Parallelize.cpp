@@ -505,6 +505,18 @@ struct HTParallelizePass
   }
 
   void runOnOperation() override {
+    // The runtime's function, unless the model took its name.
+    if (auto existing =
+            getOperation().lookupSymbol<func::FuncOp>(kThreadsFunction);
+        existing && existing.getFunctionType() !=
+                        FunctionType::get(&getContext(), {},
+                                          {IntegerType::get(&getContext(), 64)})) {
+      existing.emitError("ht-parallelize: @")
+          << kThreadsFunction
+          << " is the model runtime's (the call's thread count, () -> i64); "
+             "rename this function";
+      return signalPassFailure();
+    }
     // Marks are hints for this pass only; nothing after it reads them.
     visit(getOperation());
     getOperation()->walk([](scf::ForOp loop) {
