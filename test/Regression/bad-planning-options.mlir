@@ -11,6 +11,8 @@
 // RUN: not ls %t.so
 // RUN: not ht-opt %s --ht-optimize="max-intermediate-bytes=-1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BLOCK
 // RUN: not ht-compile %s -o %t.so --pipeline-options="threads=-2" 2>&1 | FileCheck %s --check-prefix=THREADS
+// RUN: not ht-compile %s -o %t.so --pipeline-options="threads=3000000000" 2>&1 | FileCheck %s --check-prefix=MANY
+// RUN: not ht-run %s --pipeline-options="threads=3000000000" 2>&1 | FileCheck %s --check-prefix=MANY
 // RUN: not ls %t.so
 // ROWS: error: ht-{{[a-z-]+}}: expected-rows={{-5|0}}; expected at least 1 (rows assumed where they are dynamic)
 // ORDER: error: ht-order-contractions: expected-rows=-1; expected at least 1
@@ -18,6 +20,7 @@
 // FOLD: error: ht-fuse-gates: fold-size-limit=-1; expected at least 0 elements
 // BLOCK: error: ht-order-contractions: max-intermediate-bytes=-1; expected at least 0
 // THREADS: invalid --pipeline-options 'threads=-2'
+// MANY: error: threads=3000000000 is too large; expected at most 2^31 - 1
 !m = !ht.matrix<[2, 2] x [2, 2], tree = (0, 1), leaf_ranks = [2, 2], node_ranks = [1], f32>
 func.func @forward(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
   %w = ht.constant leaves [dense<1.0> : tensor<2x2x2xf32>, dense<0.5> : tensor<2x2x2xf32>]

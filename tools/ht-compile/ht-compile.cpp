@@ -209,6 +209,9 @@ int main(int argc, char **argv) {
       HTToLLVMOptions::createFromString(pipelineOptions);
   if (!options)
     return fail("invalid --pipeline-options '" + pipelineOptions + "'");
+  if (options->threads > unsigned(INT32_MAX))
+    return fail("threads=" + llvm::Twine(options->threads.getValue()) +
+                " is too large; expected at most 2^31 - 1");
   if (options->isMultiThreaded() && StringRef(HT_OPENMP_LIBRARY).empty())
     return fail("threads=" + llvm::Twine(options->threads.getValue()) +
                 " needs the OpenMP runtime, which this ht-mlir was built "

@@ -284,14 +284,18 @@ int main(int argc, char **argv) {
   // --threads other than 1 needs multi-threaded code; threads=N in the
   // pipeline options alone sets the calls' count too.
   std::string compileOptions = pipelineOptions;
-  int32_t callThreads = threadCount;
-  if (threadCount.getNumOccurrences() == 0)
-    callThreads = options->threads;
-  else if (threadCount != 1 && !options->isMultiThreaded())
-    compileOptions += " threads=" + std::to_string(threadCount);
-  if (callThreads < 0)
-    return fail("--threads " + llvm::Twine(threadCount.getValue()) +
+  unsigned requested = threadCount.getNumOccurrences() == 0
+                           ? options->threads.getValue()
+                           : threadCount.getValue();
+  if (requested > unsigned(INT32_MAX))
+    return fail(llvm::Twine(threadCount.getNumOccurrences() ? "--threads "
+                                                            : "threads=") +
+                llvm::Twine(requested) +
                 " is too large; expected at most 2^31 - 1");
+  int32_t callThreads = static_cast<int32_t>(requested);
+  if (threadCount.getNumOccurrences() && threadCount != 1 &&
+      !options->isMultiThreaded())
+    compileOptions += " threads=" + std::to_string(threadCount);
   if (callThreads != 1 && StringRef(HT_OPENMP_LIBRARY).empty())
     return fail("--threads " + llvm::Twine(callThreads) +
                 " needs the OpenMP runtime, which this ht-mlir was built "

@@ -87,7 +87,7 @@ def HTParallelize : Pass<"ht-parallelize", "::mlir::ModuleOp"> {
     dimensions that are not summed) whose iterations are proven
     independent becomes one `omp.parallel` region: the band's iterations,
     in their sequential order, are split into `slots` contiguous ranges,
-    `slots = max(1, min(__ht_threads(), iterations / grain))` (the mark's
+    `slots = max(1, min(__ht_threads(), iterations / grain, 4096))` (the mark's
     value is the grain), one range per thread of the team.
 
     Independent means: every write goes to a buffer the iteration

@@ -4,7 +4,7 @@
 // perfectly nested `ht.parallel` loops whose iterations provably write
 // disjoint memory becomes one `omp.parallel` region:
 //
-//   slots   = max(1, min(__ht_threads(), iterations / grain))
+//   slots   = max(1, min(__ht_threads(), iterations / grain, 4096))
 //   scratch = alloc(slots * slot_bytes)         // on the calling thread
 //   omp.parallel num_threads(slots) {
 //     omp.wsloop for slot in [0, slots)            // static schedule
@@ -48,6 +48,12 @@ namespace {
 constexpr StringLiteral kThreadsFunction = "__ht_threads";
 /// Each private buffer's part of a slot starts at a multiple of this.
 constexpr int64_t kScratchAlignment = 64;
+/// The most bytes of private buffers one slot holds (they are one
+/// iteration's intermediates: row blocks keep them near 1 MiB).
+constexpr int64_t kMaxSlotBytes = int64_t(1) << 40;
+/// The most slots of one region, whatever thread count a call asks for: a
+/// team is at most this large, and the scratch buffer stays bounded.
+constexpr int64_t kMaxSlots = 4096;
 
 /// Whether `value` is defined in `loop` (its induction variable included).
 bool isInside(Value value, Operation *loop) {
@@ -259,13 +265,15 @@ struct PrivateBuffer {
 FailureOr<SmallVector<PrivateBuffer>> privateBuffers(Operation *body,
                                                      std::string &why) {
   SmallVector<PrivateBuffer> buffers;
+  int64_t slotBytes = 0;
   WalkResult walk = body->walk([&](Operation *op) {
     auto stop = [&](const Twine &reason) {
       why = reason.str();
       return WalkResult::interrupt();
     };
-    if (isa<CallOpInterface, memref::AllocaOp, memref::ReallocOp>(op))
-      return stop("the body has a '" + op->getName().getStringRef() + "'");
+    // (Calls were refused by the independence check already.)
+    if (isa<memref::ReallocOp>(op))
+      return stop("the body reallocates a buffer");
     if (auto dealloc = dyn_cast<memref::DeallocOp>(op))
       return dealloc.getMemref().getDefiningOp<memref::AllocOp>()
                  ? WalkResult::advance()
@@ -287,11 +295,14 @@ FailureOr<SmallVector<PrivateBuffer>> privateBuffers(Operation *body,
           return stop("a buffer it allocates has no constant size bound");
         bound = std::max<int64_t>(*upper, 0);
       }
-      if (llvm::MulOverflow(bytes, bound, bytes) || bytes > (int64_t(1) << 40))
+      if (llvm::MulOverflow(bytes, bound, bytes) || bytes > kMaxSlotBytes)
         return stop("a buffer it allocates is too large");
     }
     buffers.push_back(
         {alloc, static_cast<int64_t>(llvm::alignTo(bytes, kScratchAlignment))});
+    slotBytes += buffers.back().maxBytes;
+    if (slotBytes > kMaxSlotBytes)
+      return stop("the buffers it allocates are too large together");
     return WalkResult::advance();
   });
   if (walk.wasInterrupted())
@@ -379,6 +390,7 @@ struct HTParallelizePass
     Value worthwhile =
         arith::DivSIOp::create(builder, loc, total, constant(grain));
     Value slots = arith::MinSIOp::create(builder, loc, threads, worthwhile);
+    slots = arith::MinSIOp::create(builder, loc, slots, constant(kMaxSlots));
     slots = arith::MaxSIOp::create(builder, loc, slots, one);
 
     int64_t slotBytes = 0;
