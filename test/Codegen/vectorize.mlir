@@ -11,7 +11,7 @@
 // CHECK-COUNT-2: vector.transfer_read
 // CHECK-COUNT-180: vector.fma {{.*}} : vector<16xf32>
 // CHECK-NOT: vector.fma
-// CHECK: vector.transfer_write {{.*}} : vector<9x16xf32>
+// CHECK-COUNT-9: vector.transfer_write {{.*}} : vector<16xf32>, tensor<1x1x1x9x16xf32>
 // With 8 lanes and 12 registers: two registers a row, so 6 rows.
 // AVX2-LABEL: func.func @ucf11_step1
 // AVX2: scf.for {{.*}} step %c6
@@ -34,19 +34,23 @@ func.func @ucf11_step1(%x: tensor<?x8x20x20x18xf32>, %u: tensor<20x16xf32>) -> t
 
 // The recurrent product of the UCF11 LSTM, h [B, 256] times W_hh^T packed as
 // [256, 1024]: blocks of 32 lanes (two registers) by 8 rows of the dynamic
-// batch (16 accumulators), the 256-long reduction in chunks of 64 so that a
-// tile unrolls at most 1024 register FMAs (8 rows x 2 registers x 64); the
-// batch loop is peeled, the remainder rows done one at a time.
+// batch (16 accumulators), the 256-long reduction in chunks of 16 so that a
+// tile unrolls at most 256 register FMAs (8 rows x 2 registers x 16); the
+// batch loop is peeled, the remainder rows done one at a time. Every row of
+// accumulators is read before the chunks and written after them, the chunk
+// loop carrying them as vectors.
 // CHECK-LABEL: func.func @recurrent
 // CHECK: scf.for {{.*}} step %c8
 // CHECK: scf.for {{.*}} step %c32
-// CHECK: scf.for {{.*}} to %c256 step %c64
-// CHECK-COUNT-512: vector.fma {{.*}} : vector<32xf32>
+// CHECK-COUNT-8: vector.transfer_read {{.*}} : tensor<8x32xf32>, vector<32xf32>
+// CHECK: scf.for {{.*}} to %c256 step %c16 iter_args({{.*}}) -> (vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>)
+// CHECK-COUNT-128: vector.fma {{.*}} : vector<32xf32>
+// CHECK-COUNT-8: vector.transfer_write {{.*}} : vector<32xf32>, tensor<8x32xf32>
 // CHECK: scf.for {{.*}} step %c8
 // CHECK: scf.for {{.*}} step %c32
 // CHECK: scf.for {{.*}} step %c1
-// CHECK: scf.for {{.*}} to %c256 step %c64 iter_args(%{{.*}} = %{{.*}}) -> (vector<32xf32>)
-// CHECK-COUNT-64: vector.fma {{.*}} : vector<32xf32>
+// CHECK: scf.for {{.*}} to %c256 step %c16 iter_args(%{{.*}} = %{{.*}}) -> (vector<32xf32>)
+// CHECK-COUNT-16: vector.fma {{.*}} : vector<32xf32>
 // CHECK-NOT: vector.fma
 // CHECK: return
 #hx = affine_map<(b, n, k) -> (b, k)>
@@ -60,15 +64,20 @@ func.func @recurrent(%h: tensor<?x256xf32>, %w: tensor<256x1024xf32>, %init: ten
 
 // -----
 
-// A long reduction runs in chunks, here of 64 (at most 1024 register FMAs
-// per tile: 8 rows x 2 registers x 64): in the remainder rows the
-// accumulator stays in registers (the chunk loop carries a vector); no tile
-// unrolls more than one chunk.
+// A long reduction over a weight too large for the caches (57600 x 64, 14 MB)
+// runs in blocks of 256 by an outer loop, so each block's weight panel is
+// reused by every block of rows instead of streamed once per block of rows;
+// in a block, chunks of 16 (at most 256 register FMAs per tile: 8 rows x 2
+// registers x 16); in the remainder rows too the accumulator stays in
+// registers (the chunk loop carries a vector); no tile unrolls more than one
+// chunk.
 // CHECK-LABEL: func.func @long_reduction
-// CHECK: scf.for {{.*}} to %c57600 step %c64
-// CHECK-COUNT-512: vector.fma {{.*}} : vector<32xf32>
-// CHECK: scf.for {{.*}} to %c57600 step %c64 iter_args(%{{.*}} = %{{.*}}) -> (vector<32xf32>)
-// CHECK-COUNT-64: vector.fma {{.*}} : vector<32xf32>
+// CHECK: scf.for {{.*}} to %c57600 step %c256
+// CHECK: scf.for {{.*}} step %c8
+// CHECK: scf.for {{.*}} to %c256 step %c16
+// CHECK-COUNT-128: vector.fma {{.*}} : vector<32xf32>
+// CHECK: scf.for {{.*}} to %c256 step %c16 iter_args(%{{.*}} = %{{.*}}) -> (vector<32xf32>)
+// CHECK-COUNT-16: vector.fma {{.*}} : vector<32xf32>
 // CHECK-NOT: vector.fma
 // CHECK: return
 #hx = affine_map<(b, n, k) -> (b, k)>

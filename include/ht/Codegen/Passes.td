@@ -115,4 +115,21 @@ def HTParallelize : Pass<"ht-parallelize", "::mlir::ModuleOp"> {
   ];
 }
 
+def HTLegalizeExpandShapes
+    : Pass<"ht-legalize-expand-shapes", "::mlir::func::FuncOp"> {
+  let summary = "Contiguous memref.expand_shape with several dynamic sizes "
+                "in one group as memref.reinterpret_cast";
+  let description = [{
+    LLVM 22's `expand-strided-metadata` crashes on a `memref.expand_shape`
+    with more than one dynamic size in one reassociation group
+    (llvm-project issue 186830, fixed for LLVM 23), such as the
+    `[T * B, N] -> [T, B, N]` of a dense input projection over collapsed
+    rows. On a source with the identity layout the expansion is a
+    `memref.reinterpret_cast` to the output shape with row-major strides,
+    which lowers everywhere. Other expand_shapes are left alone.
+  }];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 #endif // HT_CODEGEN_PASSES_TD

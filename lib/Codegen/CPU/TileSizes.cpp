@@ -6,11 +6,20 @@ using namespace mlir;
 using namespace mlir::ht;
 
 /// The most vector FMAs one contraction tile unrolls. Measured: at 1024
-/// (the UCF11 recurrent tile, 8 rows x 2 registers x 256, then runs in 4
-/// chunks) UCF11 rank 16 ran 1.2-1.7x faster than with no limit, rank 4 the
-/// same, and a per-gate model with 3200-FMA tiles compiled in 4 s instead
-/// of 95 s (LLVM's -O3 on one huge block).
-static constexpr int64_t kMaxUnrolledFMAs = 1024;
+/// UCF11 rank 16 ran 1.2-1.7x faster than with no limit and a per-gate
+/// model with 3200-FMA tiles compiled in 4 s instead of 95 s (LLVM's -O3 on
+/// one huge block); at 256 the dense UCF11 input projection (8 x 32 tiles,
+/// 16-element chunks) ran 1.3x faster than at 1024 and the HT models the
+/// same within noise: a chunk's loop body then fits the micro-op cache.
+static constexpr int64_t kMaxUnrolledFMAs = 256;
+
+/// A weight larger than this is streamed from memory or L3 rather than L2
+/// when the kernels sweep it once per block of rows.
+static constexpr int64_t kCachedWeightBytes = 512 * 1024;
+
+/// Reduction elements of one cache block: 256 x 32 lanes x 4 bytes is a
+/// 32 KB weight panel, the L1 of the x86 cores this targets.
+static constexpr int64_t kReductionBlock = 256;
 
 int64_t mlir::ht::chooseDivisor(int64_t size, int64_t limit,
                                 int64_t multiple) {
@@ -131,4 +140,41 @@ mlir::ht::chooseElementwiseTiling(linalg::LinalgOp op,
                      ? innermost
                      : chooseDivisor(innermost, 4 * target.lanes, target.lanes);
   return tiles;
+}
+
+std::optional<ReductionBlocking>
+mlir::ht::chooseReductionBlocking(linalg::ContractOp op,
+                                  const VectorTarget &target) {
+  if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2)
+    return std::nullopt;
+  auto weight = dyn_cast<RankedTensorType>(op.getDpsInputs()[1].getType());
+  if (!weight || !weight.hasStaticShape() ||
+      !weight.getElementType().isIntOrFloat())
+    return std::nullopt;
+  int64_t weightBytes = weight.getNumElements() *
+                        ((weight.getElementTypeBitWidth() + 7) / 8);
+  if (weightBytes <= kCachedWeightBytes)
+    return std::nullopt;
+  auto out = getLoopDims(op.getIndexingMapsArray()[2]);
+  if (!out)
+    return std::nullopt;
+  SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+  SmallVector<int64_t> reductionDims;
+  for (int64_t dim = 0; dim < int64_t(bounds.size()); ++dim)
+    if (!llvm::is_contained(*out, dim)) {
+      if (ShapedType::isDynamic(bounds[dim]))
+        return std::nullopt;
+      if (bounds[dim] > 1)
+        reductionDims.push_back(dim);
+    }
+  if (reductionDims.empty())
+    return std::nullopt;
+  int64_t outermost = reductionDims.front(), inner = 1;
+  for (int64_t dim : ArrayRef<int64_t>(reductionDims).drop_front())
+    inner *= bounds[dim];
+  int64_t size = chooseDivisor(bounds[outermost],
+                               std::max<int64_t>(1, kReductionBlock / inner));
+  if (size == bounds[outermost])
+    return std::nullopt;
+  return ReductionBlocking{outermost, size};
 }

@@ -36,6 +36,25 @@ struct ContractionTiling {
   std::optional<int64_t> peeledDim;
 };
 
+/// A long reduction split into blocks by an outer loop, for the caches.
+struct ReductionBlocking {
+  /// The loop dimension blocked: the outermost summed one, so the order of
+  /// the sum is unchanged (the blocks of the innermost ones stay whole).
+  int64_t dim;
+  int64_t size;
+};
+
+/// The reduction blocking of `op`, or nothing when its weight (the second
+/// input) stays in cache anyway. A large weight, such as a dense input
+/// projection's `[K, N]` (236 MB for UCF11), would otherwise be streamed
+/// from memory once per register block of rows; with the reduction in
+/// blocks of about 256 (kReductionBlock) the loops run block by block and
+/// each block's weight panel, a few KB per lane tile, is reused from L1 by
+/// every block of rows. The accumulators are then read and written once per
+/// block instead of once: noise next to `K`-long dot products.
+std::optional<ReductionBlocking>
+chooseReductionBlocking(linalg::ContractOp op, const VectorTarget &target);
+
 /// The loop dimension of each dimension of an operand whose indexing map is
 /// a projected permutation; nothing otherwise.
 std::optional<SmallVector<int64_t>> getLoopDims(AffineMap map);

@@ -24,6 +24,7 @@
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
@@ -266,6 +267,63 @@ struct ReadExtractedRowOnly : public OpRewritePattern<vector::ExtractOp> {
   }
 };
 
+/// `vector.transfer_write (vector.from_elements ...)` of a tile whose
+/// elements are whole rows, each all the elements of one 1-D vector (what
+/// the outer-product lowering leaves of a tile's rows of accumulators),
+/// writes each row vector where it goes instead: no tile-sized value to
+/// assemble, and each row's write then pairs with the row's read (above),
+/// so hoisting keeps every accumulator row in a register across the chunks
+/// of a reduction.
+struct WriteRowsSeparately : public OpRewritePattern<vector::TransferWriteOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::TransferWriteOp op,
+                                PatternRewriter &rewriter) const override {
+    auto tile = op.getVector().getDefiningOp<vector::FromElementsOp>();
+    VectorType type = op.getVectorType();
+    if (!tile || op.getMask() || type.getRank() < 2 ||
+        !op.getPermutationMap().isMinorIdentity() ||
+        llvm::any_of(op.getInBoundsValues(), [](bool b) { return !b; }))
+      return rewriter.notifyMatchFailure(op, "not a plain write of rows");
+    int64_t rowLength = type.getShape().back();
+    int64_t numRows = type.getNumElements() / rowLength;
+    SmallVector<Value> rows;
+    for (int64_t row = 0; row < numRows; ++row) {
+      auto elements = tile.getElements().slice(row * rowLength, rowLength);
+      auto source = elements.front().getDefiningOp<vector::ToElementsOp>();
+      if (!source || source.getSource().getType().getRank() != 1 ||
+          source.getNumResults() != size_t(rowLength) ||
+          !llvm::equal(elements, source.getResults()))
+        return rewriter.notifyMatchFailure(op, "a row is not one vector");
+      rows.push_back(source.getSource());
+    }
+    Location loc = op.getLoc();
+    auto baseType = cast<ShapedType>(op.getBase().getType());
+    int64_t offset = baseType.getRank() - type.getRank();
+    SmallVector<int64_t> leadingShape(type.getShape().drop_back());
+    Value base = op.getBase();
+    for (auto [row, vector] : llvm::enumerate(rows)) {
+      SmallVector<Value> indices(op.getIndices());
+      SmallVector<int64_t> position = delinearize(int64_t(row),
+                                                  computeStrides(leadingShape));
+      for (auto [dim, at] : llvm::enumerate(position))
+        if (at != 0)
+          indices[offset + dim] = arith::AddIOp::create(
+              rewriter, loc, indices[offset + dim],
+              arith::ConstantIndexOp::create(rewriter, loc, at));
+      auto write = vector::TransferWriteOp::create(
+          rewriter, loc, vector, base, indices, SmallVector<bool>{true});
+      if (isa<RankedTensorType>(baseType))
+        base = write.getResult();
+    }
+    if (isa<RankedTensorType>(baseType))
+      rewriter.replaceOp(op, base);
+    else
+      rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 struct HTVectorizePass
     : public mlir::ht::impl::HTVectorizeBase<HTVectorizePass> {
   using Base::Base;
@@ -317,6 +375,23 @@ struct HTVectorizePass
           chooseContractionTiling(op, target);
       if (!tiling)
         continue;
+      if (std::optional<ReductionBlocking> blocking =
+              chooseReductionBlocking(op, target)) {
+        // The cache blocks first, by an outer loop carrying the result;
+        // its body's contraction is then tiled for registers.
+        SmallVector<int64_t> sizes(op.getNumLoops(), 0);
+        sizes[blocking->dim] = blocking->size;
+        FailureOr<Operation *> block = tileAndMark(rewriter, op, sizes);
+        if (failed(block)) {
+          op.emitError("ht-vectorize: blocking the reduction failed");
+          return signalPassFailure();
+        }
+        (*block)->removeAttr(kVectorizeMarker);
+        op = cast<linalg::ContractOp>(*block);
+        tiling = chooseContractionTiling(op, target);
+        if (!tiling)
+          continue;
+      }
       if (failed(tileContraction(rewriter, op, *tiling))) {
         op.emitError("ht-vectorize: tiling failed");
         return signalPassFailure();
@@ -416,7 +491,7 @@ struct HTVectorizePass
       return fail("lowering the vector ops did not converge");
     // Then each row of a tile is read where the FMAs use it.
     RewritePatternSet rows(context);
-    rows.add<ReadExtractedRowOnly>(context);
+    rows.add<ReadExtractedRowOnly, WriteRowsSeparately>(context);
     if (failed(applyPatternsGreedily(func, std::move(rows))))
       return fail("reading the rows of tiles did not converge");
 

@@ -114,20 +114,43 @@ Value mlir::ht::emitHTToDense(OpBuilder &builder, Location loc,
 }
 
 /// `x · Wᵀ` for `x : [L..., N]` and a dense `W : [M, N]`: `[L..., M]`, one
-/// contraction (labels 0..L-1 for the leading dimensions).
+/// contraction over the leading dimensions collapsed into one: rows that are
+/// one dimension are blocked together by the CPU kernels (ht-vectorize),
+/// which stream `W` once per block of rows rather than once per row of
+/// every leading dimension but the innermost (T·B rows of a hoisted input
+/// projection, not B).
 static Value emitDenseMatmulTransposed(OpBuilder &builder, Location loc,
                                        Value input, Value weight) {
-  int64_t leading = cast<RankedTensorType>(input.getType()).getRank() - 1;
-  SmallVector<int64_t> inputLabels, resultLabels;
-  for (int64_t dim = 0; dim < leading; ++dim) {
-    inputLabels.push_back(dim);
-    resultLabels.push_back(dim);
+  auto inputType = cast<RankedTensorType>(input.getType());
+  int64_t leading = inputType.getRank() - 1;
+  SmallVector<OpFoldResult> leadingSizes;
+  for (int64_t dim = 0; dim < leading; ++dim)
+    leadingSizes.push_back(tensor::getMixedSize(builder, loc, input, dim));
+  if (leading > 1) {
+    SmallVector<ReassociationIndices> groups(2);
+    for (int64_t dim = 0; dim < leading; ++dim)
+      groups[0].push_back(dim);
+    groups[1].push_back(leading);
+    input = tensor::CollapseShapeOp::create(builder, loc, input, groups);
   }
-  int64_t in = leading, out = leading + 1;
-  inputLabels.push_back(in);
-  resultLabels.push_back(out);
-  return emitContraction(builder, loc, input, inputLabels, weight, {out, in},
-                         resultLabels);
+  if (leading == 0)
+    return emitContraction(builder, loc, input, {0}, weight, {1, 0}, {1});
+  Value result = emitContraction(builder, loc, input, {0, 1}, weight, {2, 1},
+                                 {0, 2});
+  if (leading == 1)
+    return result;
+  SmallVector<ReassociationIndices> groups(2);
+  for (int64_t dim = 0; dim < leading; ++dim)
+    groups[0].push_back(dim);
+  groups[1].push_back(leading);
+  SmallVector<OpFoldResult> resultSizes = leadingSizes;
+  resultSizes.push_back(tensor::getMixedSize(builder, loc, weight, 0));
+  SmallVector<int64_t> staticSizes;
+  SmallVector<Value> dynamicSizes;
+  dispatchIndexOpFoldResults(resultSizes, dynamicSizes, staticSizes);
+  auto resultType = RankedTensorType::get(staticSizes, inputType.getElementType());
+  return tensor::ExpandShapeOp::create(builder, loc, resultType, result, groups,
+                                       resultSizes);
 }
 
 //===----------------------------------------------------------------------===//

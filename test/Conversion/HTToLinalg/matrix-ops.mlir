@@ -34,10 +34,13 @@ func.func @planned_linear(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
 // -----
 
 // A dense ht.linear (as ht-choose-weight-format or hoisting leave it) is one
-// contraction over the features, then the bias.
+// contraction over the features, its leading dimensions collapsed into one
+// of rows (which the CPU kernels block together), then the bias.
 // CHECK-LABEL: func.func @dense_linear
 // CHECK-SAME: (%[[X:.*]]: tensor<?x3x4xf32>, %[[W:.*]]: tensor<5x4xf32>, %[[B:.*]]: tensor<5xf32>)
-// CHECK: %[[Y:.*]] = linalg.contract {{.*}} ins(%[[X]], %[[W]] : tensor<?x3x4xf32>, tensor<5x4xf32>) outs(%{{.*}} : tensor<?x3x5xf32>)
+// CHECK: %[[ROWS:.*]] = tensor.collapse_shape %[[X]] {{\[}}[0, 1], [2]] : tensor<?x3x4xf32> into tensor<?x4xf32>
+// CHECK: %[[P:.*]] = linalg.contract {{.*}} ins(%[[ROWS]], %[[W]] : tensor<?x4xf32>, tensor<5x4xf32>) outs(%{{.*}} : tensor<?x5xf32>)
+// CHECK: %[[Y:.*]] = tensor.expand_shape %[[P]] {{\[}}[0, 1], [2]] output_shape [%{{.*}}, 3, 5] : tensor<?x5xf32> into tensor<?x3x5xf32>
 // CHECK: %[[YB:.*]] = linalg.generic {{.*}} ins(%[[Y]], %[[B]] : tensor<?x3x5xf32>, tensor<5xf32>)
 // CHECK: return %[[YB]]
 func.func @dense_linear(%x: tensor<?x3x4xf32>, %w: tensor<5x4xf32>, %b: tensor<5xf32>) -> tensor<?x3x5xf32> {
