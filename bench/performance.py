@@ -185,6 +185,13 @@ class Compiled:
         return out, h_n
 
 
+def random_input(*shape: int) -> torch.Tensor:
+    """A standard normal input in NumPy's memory, one buffer shared by every
+    peer (NumPy asks for transparent huge pages on large arrays, torch's
+    allocator does not: every peer reads the same pages)."""
+    return torch.from_numpy(np.random.standard_normal(shape).astype(np.float32))
+
+
 def settled_ms(call, repeats: int) -> float:
     """median_ms of a multi-threaded call, then a pause: libomp's workers
     (ht-mlir) spin for 200 ms after a region (KMP_BLOCKTIME), libgomp's
@@ -251,6 +258,7 @@ def time_peers(peers: dict[str, Callable[[], object]], team: dict[str, Callable[
     keyed by their all-core column names) on every core. ht-mlir's team is
     a library compiled multi-threaded, oneDNN's a primitive created for the
     thread count, OpenBLAS's (NumPy, torch) set here."""
+    time.sleep(0.3)  # the threads of the checks and of oneDNN's set-up go idle
     timing = {name: median_ms(call, repeats) for name, call in peers.items()}
     blas.set_threads(CORES)
     time.sleep(0.3)
@@ -353,7 +361,7 @@ def main() -> int:
             factors = [t.numpy() for t in list(w.leaves) + list(w.transfers)]
             for steps in (6, 16):
                 for batch in (1, 16):
-                    x = torch.randn(steps, batch, I)
+                    x = random_input(steps, batch, I)
                     xn = x.numpy()
                     einsum_path, macs_per_row = optimal_einsum_path(args.bin, path, steps * batch)
                     einsum = lambda: numpy_forward(  # noqa: E731
@@ -376,7 +384,7 @@ def main() -> int:
                 for batch in (1, 16):
                     macs = (I + H) * 4 * H * steps * batch
                     measure("UCF11 dense W", dense, compiled, team, steps, batch,
-                            torch.randn(steps, batch, I), macs)
+                            random_input(steps, batch, I), macs)
             del dense, compiled, team
 
         small = torch.nn.LSTM(64, 32)
@@ -384,7 +392,7 @@ def main() -> int:
         torch_export.export(small, small_path)
         compiled = Compiled(args.bin, small_path, work, "small")
         team = Compiled(args.bin, small_path, work, "smallt", threads=CORES)
-        measure("dense I=64 H=32", small, compiled, team, 10, 512, torch.randn(10, 512, 64),
+        measure("dense I=64 H=32", small, compiled, team, 10, 512, random_input(10, 512, 64),
                 (64 + 32) * 4 * 32 * 10 * 512)
 
     setup = setup.replace("{implementation}", OneDNN.implementation)
