@@ -66,7 +66,9 @@ void mlir::ht::buildHTCPUCodegenPipeline(OpPassManager &pm,
                                          const HTCPUCodegenOptions &options) {
   if (options.vectorize) {
     OpPassManager &func = pm.nest<func::FuncOp>();
-    func.addPass(createHTPackWeights());
+    HTPackWeightsOptions pack;
+    pack.lanes = options.vectorLanes;
+    func.addPass(createHTPackWeights(pack));
     func.addPass(createCanonicalizerPass());
     HTVectorizeOptions vectorize;
     vectorize.lanes = options.vectorLanes;

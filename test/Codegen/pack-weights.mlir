@@ -64,3 +64,41 @@ func.func @not_packed(%x: tensor<?x2xf32>, %w: tensor<3x2xf32>, %init: tensor<?x
          outs(%initT : tensor<3x?xf32>) -> tensor<3x?xf32>
   return %r, %t : tensor<?x3xf32>, tensor<3x?xf32>
 }
+
+// -----
+
+// A weight past 512 KiB whose reduction ht-vectorize blocks (K = 1024 > 256)
+// and with more lanes than one register block (256 > 2 x 16): laid out in
+// panels of 32 lanes, [256 / 32, K, 32], over a loop of panels before the
+// lanes; the result's N expanded to [8, 32] and collapsed back.
+// CHECK-LABEL: func.func @panels
+// CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d3)>
+// CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d3, d2)>
+// CHECK-DAG: #[[Y:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK: %[[P:.*]] = arith.constant dense<{{.*}}> : tensor<8x1024x32xf32>
+// CHECK: %[[INIT:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1, 2]] output_shape [%{{.*}}, 8, 32] : tensor<?x256xf32> into tensor<?x8x32xf32>
+// CHECK: %[[R:.*]] = linalg.contract indexing_maps = [#[[X]], #[[W]], #[[Y]]] ins(%{{.*}}, %[[P]] : tensor<?x1024xf32>, tensor<8x1024x32xf32>) outs(%[[INIT]] : tensor<?x8x32xf32>)
+// CHECK: tensor.collapse_shape %[[R]] {{\[}}[0], [1, 2]] : tensor<?x8x32xf32> into tensor<?x256xf32>
+#xp = affine_map<(b, n, k) -> (b, k)>
+#wp = affine_map<(b, n, k) -> (k, n)>
+#yp = affine_map<(b, n, k) -> (b, n)>
+func.func @panels(%x: tensor<?x1024xf32>, %init: tensor<?x256xf32>) -> tensor<?x256xf32> {
+  %w = arith.constant dense<0.5> : tensor<1024x256xf32>
+  %r = linalg.contract indexing_maps = [#xp, #wp, #yp] ins(%x, %w : tensor<?x1024xf32>, tensor<1024x256xf32>)
+         outs(%init : tensor<?x256xf32>) -> tensor<?x256xf32>
+  return %r : tensor<?x256xf32>
+}
+
+// -----
+
+// With AVX2's 8 lanes the panels are 16 wide.
+// RUN: ht-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(ht-pack-weights{lanes=8}))' | FileCheck %s --check-prefix=AVX2
+// AVX2-LABEL: func.func @panels_avx2
+// AVX2: linalg.contract {{.*}} : tensor<?x1024xf32>, tensor<16x1024x16xf32>
+func.func @panels_avx2(%x: tensor<?x1024xf32>, %init: tensor<?x256xf32>) -> tensor<?x256xf32> {
+  %w = arith.constant dense<0.5> : tensor<1024x256xf32>
+  %r = linalg.contract indexing_maps = [affine_map<(b, n, k) -> (b, k)>, affine_map<(b, n, k) -> (k, n)>, affine_map<(b, n, k) -> (b, n)>]
+         ins(%x, %w : tensor<?x1024xf32>, tensor<1024x256xf32>)
+         outs(%init : tensor<?x256xf32>) -> tensor<?x256xf32>
+  return %r : tensor<?x256xf32>
+}

@@ -5,7 +5,7 @@
 // RUN: not ht-opt %s --ht-cpu-codegen="vector-lanes=-8" 2>&1 | FileCheck %s --check-prefix=STAGE
 // LANES: ht-vectorize: lanes=0; expected at least 1
 // ACC: ht-vectorize: max-accumulators=0; expected at least 1
-// STAGE: ht-vectorize: lanes=-8; expected at least 1
+// STAGE: ht-pack-weights: lanes=-8; expected at least 1
 func.func @nothing() {
   return
 }

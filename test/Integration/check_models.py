@@ -153,6 +153,12 @@ def lstm_wide_configs(rng: random.Random) -> Iterator[dict[str, Any]]:
     for form, weights, run in cases:
         yield lstm_config(form, weights, rng, hiddens=(32, 40),
                           input_sizes=(96, 200), _run=run)
+    # Dense input weights past 512 KiB: the reduction in cache blocks, the
+    # weight in panels (30 lanes at H = 30: no multiple of a register).
+    yield lstm_config("stacked", {"W_ih": "dense", "W_hh": "dense"}, rng,
+                      hiddens=(30, 30), input_sizes=(1100, 1100), _run=(3, 10))
+    yield lstm_config("fused", {"W": "dense"}, rng, hiddens=(32, 32),
+                      input_sizes=(1100, 1100), _run=(2, 9))
 
 
 CLASSES = {

@@ -26,7 +26,19 @@ def HTPackWeights : Pass<"ht-pack-weights", "::mlir::func::FuncOp"> {
     rows are then contiguous vectors of `N` lanes: one load each, no
     gathers, whatever the plan's label order was. The values are unchanged
     (a permutation of the constant).
+
+    A weight past 512 KiB whose reduction `ht-vectorize` runs in cache
+    blocks (a dense input projection: UCF11's is `[57600, 1024]`), with
+    more lanes than one register block (`N_t`, two registers of `lanes`),
+    is then laid out in panels, `[N / N_t, K..., N_t]`, the contraction
+    taking a loop over panels before the lanes (the result's `N` expanded
+    to `[N / N_t, N_t]` and collapsed back): each block's panel is
+    contiguous instead of rows `4 N` bytes apart.
   }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", /*default=*/"16",
+           "f32 lanes of a vector register, as ht-vectorize's (the panel width is two)">,
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect"];
@@ -44,10 +56,16 @@ def HTVectorize : Pass<"ht-vectorize", "::mlir::func::FuncOp"> {
     dimension of the other operand to `M_r` rows (as many as
     `max-accumulators` vector registers allow), every other result
     dimension to 1; the reduction stays whole when it has at most
-    `max-unrolled-reduction` elements and the tile at most 1024 register
-    FMAs (rows x registers x reduction; more is slower code that LLVM takes
-    minutes to compile), and is tiled along its dimensions otherwise (the accumulator then stays in registers across the
-    reduction loop). The `linalg.fill` of the accumulator is fused into the
+    `max-unrolled-reduction` elements and the tile at most 256 register
+    FMAs (rows x registers x reduction; more is slower code, which LLVM
+    takes minutes to compile past a few thousand), and is tiled along its
+    dimensions otherwise (the accumulator then stays in registers across
+    the reduction loop). A contraction whose weight passes 512 KiB first
+    runs its reduction in cache blocks of about 256 elements by an outer
+    loop over the outermost summed dimension (the order of the sum, and so
+    the bits, unchanged): each block's weight panel is reused by every
+    block of rows instead of the whole weight being streamed once per block
+    of rows. The `linalg.fill` of the accumulator is fused into the
     tile. Element-wise `linalg.generic`, `linalg.transpose` and `linalg.fill`
     ops are tiled to one row of up to `4 x lanes` elements of their
     innermost static dimension. Then every tile is vectorised

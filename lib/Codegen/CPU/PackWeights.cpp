@@ -5,6 +5,8 @@
 // order the plan left it. Permuting B at compile time to [batch, K, N] with
 // N merged into one dimension makes each of its rows one contiguous vector,
 // and the result's N one vector dimension, which is what ht-vectorize needs.
+// A weight too large for the caches is then laid out in panels of one
+// register block's lanes (choosePanelWidth), each contiguous.
 //
 //===----------------------------------------------------------------------===//
 
@@ -189,9 +191,109 @@ struct PackConstantOperand : public OpRewritePattern<linalg::ContractOp> {
   }
 };
 
+/// Lays the packed `[K..., N]` weight of `op` out in panels of `width`
+/// lanes, `[N / width, K..., width]`, and the contraction over a new loop of
+/// panels placed before the lanes: the result `[M..., N]` becomes
+/// `[M..., N / width, width]` (an expand_shape of the init, a collapse_shape
+/// of the result, static dimensions only).
+LogicalResult packPanels(RewriterBase &rewriter, linalg::ContractOp op,
+                         int64_t width) {
+  ElementsAttr weightAttr;
+  if (!matchPattern(op.getInputs()[1], m_Constant(&weightAttr)))
+    return failure();
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  std::optional<SmallVector<int64_t>> lhsDims = getLoopDims(maps[0]);
+  std::optional<SmallVector<int64_t>> rhsDims = getLoopDims(maps[1]);
+  std::optional<SmallVector<int64_t>> outDims = getLoopDims(maps[2]);
+  if (!lhsDims || !rhsDims || !outDims)
+    return failure();
+  llvm::Expected<std::vector<double>> values = readFloatValues(weightAttr);
+  if (!values) {
+    llvm::consumeError(values.takeError());
+    return failure();
+  }
+  auto weightType = cast<RankedTensorType>(weightAttr.getType());
+  ArrayRef<int64_t> shape = weightType.getShape();
+  int64_t rank = shape.size(), panels = shape.back() / width;
+  // [K..., panels, width] -> [panels, K..., width].
+  SmallVector<int64_t> split(shape.drop_back());
+  split.append({panels, width});
+  SmallVector<int64_t> from, to = {rank - 1};
+  for (int64_t dim = 0; dim <= rank; ++dim)
+    from.push_back(dim);
+  for (int64_t dim = 0; dim + 1 < rank; ++dim)
+    to.push_back(dim);
+  to.push_back(rank);
+  SmallVector<int64_t> panelShape = {panels};
+  llvm::append_range(panelShape, shape.drop_back());
+  panelShape.push_back(width);
+  Location loc = op.getLoc();
+  Value weight = arith::ConstantOp::create(
+      rewriter, loc,
+      makeFloatElements(
+          RankedTensorType::get(panelShape, weightType.getElementType()),
+          permute(*values, split, from, to)));
+
+  // Loops: the panel loop takes the lane loop's place, the lanes follow it.
+  MLIRContext *context = rewriter.getContext();
+  int64_t lane = outDims->back(), numLoops = maps[2].getNumDims() + 1;
+  auto loop = [&](int64_t dim) {
+    return getAffineDimExpr(dim < lane ? dim : dim + 1, context);
+  };
+  AffineExpr panel = getAffineDimExpr(lane, context);
+  auto mapOf = [&](ArrayRef<int64_t> dims) {
+    return llvm::map_to_vector(dims, [&](int64_t dim) { return loop(dim); });
+  };
+  SmallVector<AffineExpr> lhsExprs = mapOf(*lhsDims);
+  SmallVector<AffineExpr> rhsExprs = {panel};
+  llvm::append_range(rhsExprs, mapOf(ArrayRef<int64_t>(*rhsDims).drop_back()));
+  rhsExprs.push_back(loop(lane));
+  SmallVector<AffineExpr> outExprs =
+      mapOf(ArrayRef<int64_t>(*outDims).drop_back());
+  outExprs.append({panel, loop(lane)});
+
+  Value init = op.getOutputs()[0];
+  auto outType = cast<RankedTensorType>(init.getType());
+  int64_t outRank = outType.getRank();
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t dim = 0; dim + 1 < outRank; ++dim)
+    groups.push_back({dim});
+  groups.push_back({outRank - 1, outRank});
+  SmallVector<OpFoldResult> expandedSizes =
+      tensor::getMixedSizes(rewriter, loc, init);
+  expandedSizes.back() = rewriter.getIndexAttr(panels);
+  expandedSizes.push_back(rewriter.getIndexAttr(width));
+  SmallVector<int64_t> expandedShape(outType.getShape().drop_back());
+  expandedShape.append({panels, width});
+  Value expandedInit = tensor::ExpandShapeOp::create(
+      rewriter, loc,
+      RankedTensorType::get(expandedShape, outType.getElementType()), init,
+      groups, expandedSizes);
+  auto contract = linalg::ContractOp::create(
+      rewriter, loc, TypeRange{expandedInit.getType()},
+      ValueRange{op.getInputs()[0], weight}, ValueRange{expandedInit},
+      rewriter.getAffineMapArrayAttr(
+          {AffineMap::get(numLoops, 0, lhsExprs, context),
+           AffineMap::get(numLoops, 0, rhsExprs, context),
+           AffineMap::get(numLoops, 0, outExprs, context)}));
+  Operation *unpacked = op.getInputs()[1].getDefiningOp();
+  rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+      op, outType, contract.getResult(0), groups);
+  if (unpacked->use_empty())
+    rewriter.eraseOp(unpacked);
+  return success();
+}
+
 struct HTPackWeightsPass
     : public mlir::ht::impl::HTPackWeightsBase<HTPackWeightsPass> {
+  using Base::Base;
+
   void runOnOperation() override {
+    if (lanes < 1) {
+      getOperation().emitError("ht-pack-weights: lanes=")
+          << int64_t(lanes) << "; expected at least 1";
+      return signalPassFailure();
+    }
     RewritePatternSet patterns(&getContext());
     patterns.add<PackConstantOperand>(&getContext());
     // The collapsed init of a fill folds into a fill of a collapsed empty.
@@ -200,7 +302,21 @@ struct HTPackWeightsPass
     tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns,
                                                        &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+
+    // Then the weights streamed block by block, in panels.
+    VectorTarget target;
+    target.lanes = lanes;
+    SmallVector<std::pair<linalg::ContractOp, int64_t>> panelled;
+    getOperation().walk([&](linalg::ContractOp op) {
+      if (std::optional<int64_t> width = choosePanelWidth(op, target))
+        panelled.push_back({op, *width});
+    });
+    IRRewriter rewriter(&getContext());
+    for (auto [op, width] : panelled) {
+      rewriter.setInsertionPoint(op);
+      (void)packPanels(rewriter, op, width); // left [K, N] if unreadable
+    }
   }
 };
 

@@ -41,6 +41,27 @@ std::optional<SmallVector<int64_t>> mlir::ht::getLoopDims(AffineMap map) {
   });
 }
 
+int64_t mlir::ht::chooseLaneTile(int64_t size, const VectorTarget &target) {
+  return size <= 2 * target.lanes
+             ? size
+             : chooseDivisor(size, 2 * target.lanes, target.lanes);
+}
+
+std::optional<int64_t>
+mlir::ht::choosePanelWidth(linalg::ContractOp op, const VectorTarget &target) {
+  if (!chooseReductionBlocking(op, target))
+    return std::nullopt;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  auto rhs = getLoopDims(maps[1]), out = getLoopDims(maps[2]);
+  if (!rhs || !out || out->empty() || rhs->back() != out->back())
+    return std::nullopt;
+  int64_t lanes = op.getStaticLoopRanges()[out->back()];
+  int64_t width = chooseLaneTile(lanes, target);
+  if (width == lanes)
+    return std::nullopt;
+  return width;
+}
+
 std::optional<ContractionTiling>
 mlir::ht::chooseContractionTiling(linalg::ContractOp op,
                                   const VectorTarget &target) {
@@ -60,10 +81,7 @@ mlir::ht::chooseContractionTiling(linalg::ContractOp op,
   int64_t numLoops = bounds.size();
   ContractionTiling tiling{SmallVector<int64_t>(numLoops, 1),
                            SmallVector<int64_t>(numLoops, 0), std::nullopt};
-  int64_t laneTile = bounds[lane] <= 2 * target.lanes
-                         ? bounds[lane]
-                         : chooseDivisor(bounds[lane], 2 * target.lanes,
-                                         target.lanes);
+  int64_t laneTile = chooseLaneTile(bounds[lane], target);
   tiling.parallel[lane] = laneTile;
   // Rows of the block: the innermost static result dimension only the
   // activation (lhs) carries, as many as the accumulator registers allow.

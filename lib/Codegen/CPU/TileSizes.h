@@ -55,6 +55,20 @@ struct ReductionBlocking {
 std::optional<ReductionBlocking>
 chooseReductionBlocking(linalg::ContractOp op, const VectorTarget &target);
 
+/// The lanes of one register block of a result whose innermost dimension
+/// has `size` elements: all of them up to two registers, else the largest
+/// divisor up to two registers, a multiple of one register where one exists.
+int64_t chooseLaneTile(int64_t size, const VectorTarget &target);
+
+/// The panel width to lay the weight of `op` out in, `[N / P, K..., P]`, or
+/// nothing: for a contraction whose reduction is blocked
+/// (chooseReductionBlocking) and whose weight, packed `[K..., N]`, has more
+/// lanes than one register block. A block's panel is then contiguous
+/// rather than rows 4 N bytes apart, which thrash L1's sets and defeat the
+/// prefetchers when the weight is streamed from memory.
+std::optional<int64_t> choosePanelWidth(linalg::ContractOp op,
+                                        const VectorTarget &target);
+
 /// The loop dimension of each dimension of an operand whose indexing map is
 /// a projected permutation; nothing otherwise.
 std::optional<SmallVector<int64_t>> getLoopDims(AffineMap map);
