@@ -12,7 +12,7 @@ PACKAGES=(
   cmake ninja-build
   clang-22 libclang-rt-22-dev libomp-22-dev llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libgtest-dev libbenchmark-dev libdnnl-dev libeigen3-dev
-  python3 python3-numpy python3-torch
+  python3 python3-numpy python3-torch python3-matplotlib
 )
 
 missing=()

@@ -43,6 +43,47 @@ TEST(HSVDCApi, CompressesAndHandsBackTheFactors) {
   htHSVDDestroy(result);
 }
 
+TEST(HSVDCApi, HonoursAParameterBudget) {
+  // An 8 x 8 matrix of full rank over modes [2, 4] x [4, 2]: every budget is
+  // met, a larger one buys a smaller error, and one below every-rank-1
+  // (8 + 8 + 1 = 17 parameters) is refused with that size.
+  std::vector<double> dense(64);
+  for (int i = 0; i < 64; ++i)
+    dense[i] = double((i * 37) % 11) - 5.0 + 0.1 * i;
+  int64_t rows[] = {2, 4}, cols[] = {4, 2};
+  double previous = 2.0;
+  for (int64_t budget : {17, 40, 80}) {
+    HTHSVDResult *result = nullptr;
+    char error[256] = "";
+    ASSERT_EQ(htHSVDWithBudget(dense.data(), 8, 8, 2, rows, cols, nullptr, 0,
+                               0.0, budget, &result, error, sizeof(error)),
+              0)
+        << error;
+    int64_t leafRanks[2], nodeRanks[1];
+    htHSVDRanks(result, leafRanks, nodeRanks);
+    EXPECT_LE(8 * leafRanks[0] + 8 * leafRanks[1] + leafRanks[0] * leafRanks[1],
+              budget);
+    double bound = htHSVDRelativeErrorBound(result);
+    EXPECT_LT(bound, previous);
+    previous = bound;
+    htHSVDDestroy(result);
+  }
+  HTHSVDResult *result = nullptr;
+  char error[256];
+  EXPECT_EQ(htHSVDWithBudget(dense.data(), 8, 8, 2, rows, cols, nullptr, 0, 0.0,
+                             16, &result, error, sizeof(error)),
+            1);
+  EXPECT_EQ(result, nullptr);
+  EXPECT_STREQ(error, "a budget of 16 parameters is below the smallest HT "
+                      "matrix of row modes [2, 4], column modes [4, 2] and "
+                      "tree (0, 1): 17 parameters (every rank 1)");
+  EXPECT_EQ(htHSVDWithBudget(dense.data(), 8, 8, 2, rows, cols, nullptr, 0, 0.0,
+                             -3, &result, error, sizeof(error)),
+            1);
+  EXPECT_STREQ(error, "max_parameters is -3; expected a budget >= 1, or 0 for "
+                      "none");
+}
+
 TEST(HSVDCApi, ReportsErrorsAndTruncatesTheMessage) {
   std::vector<double> dense(16, 1.0);
   int64_t rows[] = {2, 3}, cols[] = {2, 2};

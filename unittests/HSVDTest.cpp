@@ -230,6 +230,82 @@ TEST(HSVD, RejectsArgumentsThatDoNotFit) {
             "entries sum past 1.8e308); scale it down first");
 }
 
+// A parameter budget: on matrices with an exact HT form, a budget of its
+// parameter count (or more) finds exactly the ranks of the unbudgeted HSVD
+// (the numerical ranks) and nothing more; a smaller budget is never
+// exceeded, and its error is the reported bound.
+TEST(HSVD, BudgetFindsExactRanksAndIsNeverExceeded) {
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 120; ++trial) {
+    int64_t numModes = 2 + trial % 5;
+    HTFactorValues original = randomFactors(numModes, rng);
+    std::vector<double> dense = reconstructDense(original);
+    SCOPED_TRACE("trial " + std::to_string(trial) + ", tree " +
+                 original.shape.tree.str());
+    HSVDResult exact = compress(dense, original.shape, {});
+    int64_t exactParameters = exact.factors.getNumParameters();
+    for (int64_t budget : {exactParameters, 2 * exactParameters + 7}) {
+      HSVDOptions options;
+      options.maxParameters = budget;
+      HSVDResult result = compress(dense, original.shape, options);
+      EXPECT_EQ(result.factors.shape.leafRanks, exact.factors.shape.leafRanks);
+      EXPECT_EQ(result.factors.shape.nodeRanks, exact.factors.shape.nodeRanks);
+      EXPECT_LT(relativeError(reconstructDense(result.factors), dense), 1e-9);
+    }
+    int64_t minimum = *getMinimumParameters(
+        original.shape.rowModes, original.shape.colModes, original.shape.tree);
+    for (int64_t budget = minimum; budget < exactParameters;
+         budget += std::max<int64_t>(1, (exactParameters - minimum) / 4)) {
+      HSVDOptions options;
+      options.maxParameters = budget;
+      HSVDResult result = compress(dense, original.shape, options);
+      EXPECT_LE(result.factors.getNumParameters(), budget);
+      EXPECT_NEAR(relativeError(reconstructDense(result.factors), dense),
+                  result.relativeErrorBound, 1e-9);
+    }
+  }
+}
+
+// On a matrix without low-rank structure the budget's ranks are no worse
+// than those the tolerance's even split picks for the same size.
+TEST(HSVD, BudgetIsNoWorseThanAnEvenToleranceSplit) {
+  std::mt19937 rng(5);
+  int better = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    HTShape shape = test::makeShape({4, 3, 4, 2}, {3, 4, 2, 4},
+                                    trial % 2 ? "((0, 1), (2, 3))"
+                                              : "(((0, 1), 2), 3)",
+                                    {1, 1, 1, 1}, {1, 1, 1});
+    std::vector<double> dense = randomValues(shape.getNumRows() *
+                                                 shape.getNumCols(), rng);
+    HSVDOptions byTolerance;
+    byTolerance.tolerance = 0.3 + 0.015 * trial;
+    HSVDResult split = compress(dense, shape, byTolerance);
+    HSVDOptions byBudget;
+    byBudget.maxParameters = split.factors.getNumParameters();
+    HSVDResult budgeted = compress(dense, shape, byBudget);
+    SCOPED_TRACE("trial " + std::to_string(trial));
+    EXPECT_LE(budgeted.factors.getNumParameters(), *byBudget.maxParameters);
+    EXPECT_LE(budgeted.relativeErrorBound, split.relativeErrorBound * (1 + 1e-9));
+    better += budgeted.relativeErrorBound < split.relativeErrorBound * 0.999;
+  }
+  EXPECT_GT(better, 0);
+}
+
+TEST(HSVD, RejectsBudgetsBelowTheSmallestMatrix) {
+  std::vector<double> dense(16, 1.0);
+  TreeStructure tree = TreeStructure::balanced(2);
+  HSVDOptions options;
+  options.maxParameters = 8; // every rank 1 needs 4 + 4 + 1 = 9
+  EXPECT_EQ(errorOf(computeHSVD(dense, 4, 4, {2, 2}, {2, 2}, tree, options)),
+            "a budget of 8 parameters is below the smallest HT matrix of row "
+            "modes [2, 2], column modes [2, 2] and tree (0, 1): 9 parameters "
+            "(every rank 1)");
+  options.maxParameters = 0;
+  EXPECT_EQ(errorOf(computeHSVD(dense, 4, 4, {2, 2}, {2, 2}, tree, options)),
+            "parameter budget 0 must be >= 1");
+}
+
 TEST(HSVD, FactorizesSizesEvenly) {
   EXPECT_EQ(factorizeEvenly(1024, 4), (llvm::SmallVector<int64_t>{8, 8, 4, 4}));
   EXPECT_EQ(factorizeEvenly(57600, 4),

@@ -35,6 +35,16 @@ HT_C_EXPORT int htHSVD(const double *dense, int64_t rows, int64_t cols, int64_t 
            const char *tree, int64_t max_rank, double tolerance,
            HTHSVDResult **result, char *error, size_t error_size);
 
+/* htHSVD with a parameter budget: at most `max_parameters` parameters, the
+ * ranks chosen for the least error within it (0: no budget, as htHSVD). A
+ * budget below the smallest HT matrix of the modes (every rank 1) is an
+ * error naming that size. */
+HT_C_EXPORT int htHSVDWithBudget(const double *dense, int64_t rows, int64_t cols,
+           int64_t num_modes, const int64_t *row_modes, const int64_t *col_modes,
+           const char *tree, int64_t max_rank, double tolerance,
+           int64_t max_parameters, HTHSVDResult **result, char *error,
+           size_t error_size);
+
 /* The accessors return 0, or 1 for a NULL argument or an index out of range
  * (then nothing is written). */
 

@@ -28,6 +28,17 @@ int htHSVD(const double *dense, int64_t rows, int64_t cols, int64_t num_modes,
            const int64_t *row_modes, const int64_t *col_modes,
            const char *tree, int64_t max_rank, double tolerance,
            HTHSVDResult **result, char *error, size_t error_size) {
+  return htHSVDWithBudget(dense, rows, cols, num_modes, row_modes, col_modes,
+                          tree, max_rank, tolerance, 0, result, error,
+                          error_size);
+}
+
+int htHSVDWithBudget(const double *dense, int64_t rows, int64_t cols,
+                     int64_t num_modes, const int64_t *row_modes,
+                     const int64_t *col_modes, const char *tree,
+                     int64_t max_rank, double tolerance,
+                     int64_t max_parameters, HTHSVDResult **result,
+                     char *error, size_t error_size) {
   if (!dense || !row_modes || !col_modes || !result) {
     copyText("dense, row_modes, col_modes and result must not be NULL", error,
              error_size);
@@ -64,6 +75,14 @@ int htHSVD(const double *dense, int64_t rows, int64_t cols, int64_t num_modes,
     if (max_rank > 0)
       options.maxRank = max_rank;
     options.tolerance = tolerance;
+    if (max_parameters > 0)
+      options.maxParameters = max_parameters;
+    else if (max_parameters < 0) {
+      copyText("max_parameters is " + std::to_string(max_parameters) +
+                   "; expected a budget >= 1, or 0 for none",
+               error, error_size);
+      return 1;
+    }
     llvm::Expected<HSVDResult> hsvd = computeHSVD(
         llvm::ArrayRef<double>(dense, numElements), rows, cols,
         llvm::ArrayRef<int64_t>(row_modes, num_modes),

@@ -1,6 +1,7 @@
 //===- HSVD.cpp - Hierarchical SVD of a dense matrix ----------------------===//
 
 #include "ht/Compression/HSVD.h"
+#include "RankBudget.h"
 #include "ht/Support/CheckedSize.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -113,10 +114,14 @@ public:
         maxRank(maxRank) {}
 
   /// Replaces mode [outer, size, inner] by its leading left singular
-  /// subspace; returns the basis (size x rank).
-  Eigen::MatrixXd truncate(int64_t outer, int64_t size, int64_t inner) {
+  /// subspace, of at most `cap` dimensions when given; returns the basis
+  /// (size x rank) and stores the singular values in `singularValues`.
+  Eigen::MatrixXd truncate(int64_t outer, int64_t size, int64_t inner,
+                           std::optional<int64_t> cap,
+                           std::vector<double> &singularValues) {
     Eigen::VectorXd sigma;
-    Eigen::MatrixXd basis = leadingBasis(outer, size, inner, sigma);
+    Eigen::MatrixXd basis = leadingBasis(outer, size, inner, cap, sigma);
+    singularValues.assign(sigma.data(), sigma.data() + sigma.size());
     std::vector<double> projected(outer * basis.cols() * inner);
     for (int64_t block = 0; block < outer; ++block) {
       ConstRowMajorMap slice(tensor.data() + block * size * inner, size, inner);
@@ -135,6 +140,7 @@ private:
   /// Left singular vectors of the size x (outer*inner) matricization, from
   /// the eigen-decomposition of the smaller of its two Gram matrices.
   Eigen::MatrixXd leadingBasis(int64_t outer, int64_t size, int64_t inner,
+                               std::optional<int64_t> cap,
                                Eigen::VectorXd &sigma) {
     int64_t others = outer * inner;
     bool gramOfRows = size <= others;
@@ -162,6 +168,8 @@ private:
     sigma = eigenvalues.cwiseMax(0.0).cwiseSqrt();
 
     int64_t rank = chooseRank(sigma);
+    if (cap)
+      rank = std::min(rank, *cap);
     // Numerically zero sigma are Gram noise of order sqrt(eps) * sigma_max,
     // not signal: they count as 0, so the bound resolves errors down to about
     // kNumericalRankCutoff relative.
@@ -268,6 +276,9 @@ llvm::Error checkArguments(ArrayRef<double> dense, int64_t rows, int64_t cols,
   if (options.maxRank && *options.maxRank < 1)
     return makeError(llvm::formatv("maximum rank {0} must be >= 1",
                                    *options.maxRank));
+  if (options.maxParameters && *options.maxParameters < 1)
+    return makeError(llvm::formatv("parameter budget {0} must be >= 1",
+                                   *options.maxParameters));
   if (!(options.tolerance >= 0.0 && options.tolerance < 1.0))
     return makeError("tolerance " + formatDouble(options.tolerance) +
                      " must be a relative error in [0, 1)");
@@ -287,22 +298,34 @@ int64_t HTFactorValues::getNumParameters() const {
   return count;
 }
 
-llvm::Expected<HSVDResult>
-mlir::ht::computeHSVD(ArrayRef<double> dense, int64_t rows, int64_t cols,
-                      ArrayRef<int64_t> rowModes, ArrayRef<int64_t> colModes,
-                      const TreeStructure &tree, const HSVDOptions &options) {
-  if (llvm::Error error = checkArguments(dense, rows, cols, rowModes, colModes,
-                                         tree, options))
-    return std::move(error);
+std::optional<int64_t>
+mlir::ht::getMinimumParameters(ArrayRef<int64_t> rowModes,
+                               ArrayRef<int64_t> colModes,
+                               const TreeStructure &tree) {
+  return countParameters(
+      rowModes, colModes, tree,
+      NodeRanks{SmallVector<int64_t>(rowModes.size(), 1),
+                SmallVector<int64_t>(tree.getNumInternalNodes(), 1)});
+}
 
+/// The leaves-to-root sweep, each node's rank at most its cap when `caps`
+/// is given (checked arguments).
+static llvm::Expected<HSVDResult>
+sweepHSVD(ArrayRef<double> dense, int64_t rows, int64_t cols,
+          ArrayRef<int64_t> rowModes, ArrayRef<int64_t> colModes,
+          const TreeStructure &tree, const HSVDOptions &options,
+          const NodeRanks *caps) {
   int64_t numModes = rowModes.size();
   HSVDResult result{HTFactorValues{HTShape{SmallVector<int64_t>(rowModes),
                                       SmallVector<int64_t>(colModes), tree,
                                       SmallVector<int64_t>(numModes, 1),
                                       SmallVector<int64_t>(numModes - 1, 1)},
                               std::vector<std::vector<double>>(numModes),
-                              std::vector<std::vector<double>>(numModes - 1)}};
+                              std::vector<std::vector<double>>(numModes - 1)},
+                      0.0, 0.0, {}, {}};
   HTFactorValues &factors = result.factors;
+  result.leafSingularValues.resize(numModes);
+  result.nodeSingularValues.resize(numModes - 1);
   TensorLayout layout(factors.shape);
 
   std::vector<double> tensor(dense.size());
@@ -367,7 +390,13 @@ mlir::ht::computeHSVD(ArrayRef<double> dense, int64_t rows, int64_t cols,
       return;
     int64_t pos = node.isLeaf() ? positionOf(node) : mergeChildren(node.index);
     auto [outer, inner] = sizesAround(pos);
-    Eigen::MatrixXd basis = sweep.truncate(outer, frontier[pos].size, inner);
+    std::optional<int64_t> cap;
+    if (caps)
+      cap = node.isLeaf() ? caps->leaves[node.index] : caps->nodes[node.index];
+    Eigen::MatrixXd basis = sweep.truncate(
+        outer, frontier[pos].size, inner, cap,
+        node.isLeaf() ? result.leafSingularValues[node.index]
+                      : result.nodeSingularValues[node.index]);
     frontier[pos].size = basis.cols();
     if (node.isLeaf()) {
       factors.shape.leafRanks[node.index] = basis.cols();
@@ -386,6 +415,53 @@ mlir::ht::computeHSVD(ArrayRef<double> dense, int64_t rows, int64_t cols,
       result.norm > 0 ? std::sqrt(sweep.getDiscardedSquared()) / result.norm
                       : 0.0;
   return result;
+}
+
+llvm::Expected<HSVDResult>
+mlir::ht::computeHSVD(ArrayRef<double> dense, int64_t rows, int64_t cols,
+                      ArrayRef<int64_t> rowModes, ArrayRef<int64_t> colModes,
+                      const TreeStructure &tree, const HSVDOptions &options) {
+  if (llvm::Error error = checkArguments(dense, rows, cols, rowModes, colModes,
+                                         tree, options))
+    return std::move(error);
+  auto phase = [&](llvm::StringRef name) {
+    if (options.onPhase)
+      options.onPhase(name);
+  };
+  if (!options.maxParameters) {
+    phase("compressing");
+    return sweepHSVD(dense, rows, cols, rowModes, colModes, tree, options,
+                     nullptr);
+  }
+
+  int64_t budget = *options.maxParameters;
+  std::optional<int64_t> minimum =
+      getMinimumParameters(rowModes, colModes, tree);
+  if (!minimum || budget < *minimum)
+    return makeError(llvm::formatv(
+        "a budget of {0} parameters is below the smallest HT matrix of row "
+        "modes {1}, column modes {2} and tree {3}: {4} parameters (every "
+        "rank 1)",
+        budget, formatList(rowModes), formatList(colModes), tree.str(),
+        minimum ? std::to_string(*minimum) : std::string("more than 2^63")));
+  // Probe: every node as large as the budget could allow, to see its
+  // singular values; then the ranks that fit, and the HSVD with them.
+  phase("probing ranks within the budget");
+  HSVDOptions probeOptions;
+  NodeRanks caps = getBudgetCaps(rowModes, colModes, tree, budget,
+                                 options.maxRank);
+  llvm::Expected<HSVDResult> probe = sweepHSVD(
+      dense, rows, cols, rowModes, colModes, tree, probeOptions, &caps);
+  if (!probe)
+    return probe.takeError();
+  double target = options.tolerance * probe->norm;
+  NodeRanks ranks = chooseRanksWithinBudget(
+      rowModes, colModes, tree, probe->leafSingularValues,
+      probe->nodeSingularValues, caps, budget, target * target,
+      kNumericalRankCutoff);
+  phase("compressing");
+  return sweepHSVD(dense, rows, cols, rowModes, colModes, tree, probeOptions,
+                   &ranks);
 }
 
 std::vector<double> mlir::ht::reconstructDense(const HTFactorValues &factors) {

@@ -39,6 +39,9 @@ def _load_library() -> ctypes.CDLL:
     library.htHSVD.argtypes = [f64p, i64, i64, i64, i64p, i64p, ctypes.c_char_p, i64, f64,
                                ctypes.POINTER(ctypes.c_void_p), ctypes.c_char_p, ctypes.c_size_t]
     library.htHSVD.restype = ctypes.c_int
+    library.htHSVDWithBudget.argtypes = (library.htHSVD.argtypes[:9] + [i64]
+                                         + library.htHSVD.argtypes[9:])
+    library.htHSVDWithBudget.restype = ctypes.c_int
     library.htHSVDRanks.argtypes = [ctypes.c_void_p, i64p, i64p]
     library.htHSVDTree.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]
     library.htHSVDLeaf.argtypes = [ctypes.c_void_p, i64, f64p]
@@ -64,9 +67,29 @@ def _int64_array(values: Sequence[int]) -> ctypes.Array:
     return (ctypes.c_int64 * len(values))(*values)
 
 
+def budget_for(rows: int, cols: int, max_parameters: int | None, ratio: float | None) -> int | None:
+    """The parameter budget of a ``rows`` x ``cols`` matrix: ``max_parameters``, or the
+    dense size over ``ratio`` (a target compression ratio); one or neither."""
+    if max_parameters is not None and ratio is not None:
+        raise ValueError("max_parameters and ratio both set a budget: give one")
+    if ratio is not None:
+        if not ratio > 0 or ratio == float("inf"):
+            raise ValueError(f"ratio={ratio}; expected a compression ratio > 0")
+        max_parameters = int(rows * cols // ratio)
+        if max_parameters < 1:
+            raise ValueError(f"ratio={ratio} leaves a {rows} x {cols} matrix less than one parameter")
+    if max_parameters is not None and max_parameters < 1:
+        raise ValueError(f"max_parameters={max_parameters}; expected a budget >= 1")
+    return max_parameters
+
+
 def hsvd(matrix: np.ndarray, row_modes: Sequence[int], col_modes: Sequence[int], *,
-         tree: str | None = None, max_rank: int | None = None, tolerance: float = 0.0) -> HSVD:
-    """The HSVD of a 2-D array (computed in float64); ``ValueError`` names what does not fit."""
+         tree: str | None = None, max_rank: int | None = None, tolerance: float = 0.0,
+         max_parameters: int | None = None, ratio: float | None = None) -> HSVD:
+    """The HSVD of a 2-D array (computed in float64); ``ValueError`` names what does not fit.
+
+    ``max_parameters`` (or ``ratio``, a target compression ratio) is a budget: the ranks
+    are chosen for the least error within it, as ``ht-compress max-parameters=`` does."""
     dense = np.ascontiguousarray(matrix, dtype=np.float64)
     if dense.ndim != 2:
         raise ValueError(f"matrix has shape {list(dense.shape)}, expected [rows, cols]")
@@ -76,13 +99,14 @@ def hsvd(matrix: np.ndarray, row_modes: Sequence[int], col_modes: Sequence[int],
     if len(col_modes) != num_modes:
         raise ValueError(f"col_modes {list(col_modes)} has {len(col_modes)} modes, expected {num_modes} "
                          f"like row_modes {list(row_modes)}")
+    budget = budget_for(dense.shape[0], dense.shape[1], max_parameters, ratio)
     library = _load_library()
     result = ctypes.c_void_p()
     error = ctypes.create_string_buffer(1024)
-    status = library.htHSVD(
+    status = library.htHSVDWithBudget(
         dense.ctypes.data_as(ctypes.POINTER(ctypes.c_double)), dense.shape[0], dense.shape[1],
         num_modes, _int64_array(row_modes), _int64_array(col_modes),
-        tree.encode() if tree is not None else None, max_rank or 0, tolerance,
+        tree.encode() if tree is not None else None, max_rank or 0, tolerance, budget or 0,
         ctypes.byref(result), error, len(error))
     if status != 0:
         raise ValueError(error.value.decode())

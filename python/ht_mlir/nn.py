@@ -307,18 +307,22 @@ def from_description(desc: Mapping[str, Any]) -> HTLinear | HTLSTM:
 
 def compress_lstm(lstm: nn.LSTM, row_modes: Sequence[int], col_modes: Sequence[int], *,
                   tree: str | None = None, max_rank: int | None = None,
-                  tolerance: float = 0.0) -> tuple[HTLSTM, float]:
+                  tolerance: float = 0.0, max_parameters: int | None = None,
+                  ratio: float | None = None) -> tuple[HTLSTM, float]:
     """A dense one-layer ``nn.LSTM`` as an :class:`HTLSTM` whose ``W_ih`` holds its HSVD
     (the compiler's, as ``ht-compress`` computes it) and whose ``W_hh`` and biases are
-    copied; returns the module and the HSVD's relative error bound. Fine-tune it like
-    any module, then export it."""
+    copied; returns the module and the HSVD's relative error bound. ``max_parameters``
+    or ``ratio`` (a target compression ratio of ``W_ih``) is a budget for ``W_ih``'s HT
+    form: the ranks are chosen for the least error within it. Fine-tune it like any
+    module, then export it."""
     from .hsvd import hsvd  # the compiled library is only needed here
 
     if lstm.num_layers != 1 or lstm.bidirectional or lstm.proj_size or lstm.batch_first:
         raise ValueError("compress_lstm takes a one-layer, one-direction, time-major nn.LSTM "
                          "without projections")
     w_ih = lstm.weight_ih_l0.detach().double().cpu().numpy()
-    result = hsvd(w_ih, row_modes, col_modes, tree=tree, max_rank=max_rank, tolerance=tolerance)
+    result = hsvd(w_ih, row_modes, col_modes, tree=tree, max_rank=max_rank, tolerance=tolerance,
+                  max_parameters=max_parameters, ratio=ratio)
     module = HTLSTM(lstm.input_size, lstm.hidden_size, w_ih=result.layout, bias=lstm.bias)
     module.weights["W_ih"].load_factors(result.leaves, result.transfers)
     with torch.no_grad():

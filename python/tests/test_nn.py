@@ -261,6 +261,30 @@ class CompressTest(unittest.TestCase):
             self.assertLessEqual(max(result.layout["leaf_ranks"]), max_rank)
             self.assertEqual(result.layout["tree"], "(0, (1, 2))")
 
+    def test_budget_is_never_exceeded_and_buys_accuracy(self):
+        from ht_mlir.hsvd import hsvd
+        rng = np.random.default_rng(8)
+        matrix = rng.standard_normal((32, 48))
+        previous = 2.0
+        for budget in (60, 120, 300, 900):
+            result = hsvd(matrix, [4, 2, 4], [4, 3, 4], max_parameters=budget)
+            parameters = sum(leaf.size for leaf in result.leaves) + sum(
+                transfer.size for transfer in result.transfers)
+            self.assertLessEqual(parameters, budget)
+            self.assertLess(result.relative_error_bound, previous)
+            previous = result.relative_error_bound
+        by_ratio = hsvd(matrix, [4, 2, 4], [4, 3, 4], ratio=32 * 48 / 300)
+        self.assertEqual(by_ratio.layout, hsvd(matrix, [4, 2, 4], [4, 3, 4], max_parameters=300).layout)
+
+    def test_compress_lstm_within_a_budget(self):
+        torch.manual_seed(9)
+        lstm = torch.nn.LSTM(48, 8)
+        module, bound = htnn.compress_lstm(lstm, [4, 2, 4], [4, 3, 4], ratio=8.0)
+        w = module.weights["W_ih"]
+        parameters = sum(t.numel() for t in list(w.leaves) + list(w.transfers))
+        self.assertLessEqual(parameters, 32 * 48 // 8)
+        self.assertGreater(bound, 0.0)
+
     def test_bad_arguments_name_what_is_wrong(self):
         from ht_mlir.hsvd import hsvd
         cases = [
@@ -269,6 +293,12 @@ class CompressTest(unittest.TestCase):
             (dict(row_modes=[2, 2], col_modes=[2, 2], tree="((0,1),2)"), "tree ((0, 1), 2) is over 3 modes"),
             (dict(row_modes=[2, 2], col_modes=[2, 2], max_rank=0), "max_rank=0; a rank is at least 1"),
             (dict(row_modes=[2, 2], col_modes=[2, 2], tolerance=1.5), "tolerance 1.5 must be a relative error"),
+            (dict(row_modes=[2, 2], col_modes=[2, 2], max_parameters=8),
+             "a budget of 8 parameters is below the smallest HT matrix"),
+            (dict(row_modes=[2, 2], col_modes=[2, 2], max_parameters=0), "max_parameters=0; expected a budget >= 1"),
+            (dict(row_modes=[2, 2], col_modes=[2, 2], ratio=-1.0), "ratio=-1.0; expected a compression ratio > 0"),
+            (dict(row_modes=[2, 2], col_modes=[2, 2], ratio=2.0, max_parameters=9),
+             "max_parameters and ratio both set a budget"),
         ]
         for arguments, message in cases:
             with self.subTest(message=message), self.assertRaises(ValueError) as caught:

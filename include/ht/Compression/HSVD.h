@@ -19,6 +19,7 @@
 
 #include "llvm/Support/Error.h"
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -31,6 +32,17 @@ struct HSVDOptions {
   /// split evenly over the 2d-2 truncated nodes, so the result's relative
   /// error never exceeds it. 0 keeps every numerically non-zero direction.
   double tolerance = 0.0;
+  /// Most parameters the result may have (sum of m_k n_k r_k over the leaves
+  /// plus r_left r_right r_t over the internal nodes); nullopt: no budget.
+  /// With a budget the ranks are chosen to make the error bound as small as
+  /// the budget allows (greedy on each node's singular-value tails, from a
+  /// probing sweep), then the HSVD runs with them; `maxRank` still caps
+  /// every rank and a non-zero `tolerance` stops the choice early once the
+  /// bound meets it. The result never has more parameters than the budget.
+  std::optional<int64_t> maxParameters;
+  /// Called as each phase starts ("probing ranks", "compressing"), for
+  /// progress reports; may be empty.
+  std::function<void(llvm::StringRef phase)> onPhase;
 };
 
 /// An HT matrix with its numbers, in the layout of the `ht.constant` op:
@@ -53,7 +65,17 @@ struct HSVDResult {
   /// Discarded singular values below 1e-7 of the largest at a node cannot be
   /// told from rounding noise and count as 0.
   double relativeErrorBound = 0.0;
+  /// The singular values each truncated node saw (of the matricization of
+  /// the tensor as projected so far), descending: leaves by mode, internal
+  /// nodes by preorder index (the root's is empty).
+  std::vector<std::vector<double>> leafSingularValues, nodeSingularValues;
 };
+
+/// The fewest parameters an HT matrix of these modes and tree can have:
+/// every rank 1. Nullopt on overflow.
+std::optional<int64_t> getMinimumParameters(llvm::ArrayRef<int64_t> rowModes,
+                                            llvm::ArrayRef<int64_t> colModes,
+                                            const TreeStructure &tree);
 
 /// The HSVD of the row-major `rows` x `cols` matrix `dense` with the given
 /// mode sizes (products `rows` and `cols`) and dimension tree over

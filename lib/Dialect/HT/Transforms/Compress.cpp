@@ -31,6 +31,10 @@ namespace {
 
 constexpr StringRef kSelectors[] = {"W_ih", "W_hh", "W", "all"};
 
+/// Matrices with more entries than this take seconds: their phases are
+/// shown on a terminal even without `progress`.
+constexpr double kProgressEntries = 1 << 20;
+
 /// The roles a `weights=` selector stands for.
 SmallVector<WeightRole> getSelectedRoles(StringRef selector) {
   if (selector == "W_ih")
@@ -164,7 +168,56 @@ private:
           "tolerance={0}; expected a relative error in [0, 1)",
           formatScientific(tolerance)));
     hsvdOptions.tolerance = tolerance;
+    if (maxParameters < 0)
+      return fail(llvm::formatv(
+          "max-parameters={0}; expected a budget >= 1 (or 0 for none)",
+          int64_t(maxParameters)));
+    if (!(ratio >= 0.0) || std::isinf(ratio))
+      return fail(llvm::formatv("ratio={0}; expected a compression ratio > 0 "
+                                "(or 0 for none)",
+                                formatScientific(ratio)));
+    if (maxParameters > 0 && ratio > 0.0)
+      return fail("max-parameters and ratio both set a budget: give one");
+    if (search && !tree.empty())
+      return fail("search tries the candidate trees and tree= fixes one: "
+                  "give one or the other");
     return std::nullopt;
+  }
+
+  /// A way to compress a matrix: modes and tree.
+  struct Candidate {
+    SmallVector<int64_t> rowSizes, colSizes;
+    TreeStructure tree;
+  };
+
+  /// The candidates for a rows x cols matrix: the given modes and tree, or
+  /// with `search` every mode count with the balanced and left-deep trees.
+  std::vector<Candidate> getCandidates(int64_t rows, int64_t cols) {
+    std::vector<Candidate> candidates;
+    auto addTrees = [&](SmallVector<int64_t> rowSizes,
+                        SmallVector<int64_t> colSizes) {
+      int64_t modes = rowSizes.size();
+      candidates.push_back({rowSizes, colSizes, TreeStructure::balanced(modes)});
+      TreeStructure deep = TreeStructure::leftDeep(modes);
+      if (!(deep == candidates.back().tree))
+        candidates.push_back({rowSizes, colSizes, deep});
+    };
+    if (!search) {
+      SmallVector<int64_t> rowSizes(rowModes.begin(), rowModes.end());
+      SmallVector<int64_t> colSizes(colModes.begin(), colModes.end());
+      if (rowSizes.empty()) {
+        rowSizes = factorizeEvenly(rows, numModes);
+        colSizes = factorizeEvenly(cols, numModes);
+      }
+      candidates.push_back({rowSizes, colSizes, *dimensionTree});
+    } else if (!rowModes.empty()) {
+      addTrees(SmallVector<int64_t>(rowModes.begin(), rowModes.end()),
+               SmallVector<int64_t>(colModes.begin(), colModes.end()));
+    } else {
+      for (int64_t modes = 2; modes <= numModes; ++modes)
+        addTrees(factorizeEvenly(rows, modes), factorizeEvenly(cols, modes));
+    }
+    return candidates;
   }
 
   FailureOr<Value> compressWeight(Operation *op, StringRef role,
@@ -182,19 +235,62 @@ private:
                              << role << ": "
                              << llvm::toString(values.takeError());
 
-    SmallVector<int64_t> rowSizes(rowModes.begin(), rowModes.end());
-    SmallVector<int64_t> colSizes(colModes.begin(), colModes.end());
-    if (rowSizes.empty()) {
-      rowSizes = factorizeEvenly(rows, numModes);
-      colSizes = factorizeEvenly(cols, numModes);
+    std::string function = "?";
+    if (auto func = op->getParentOfType<func::FuncOp>())
+      function = func.getSymName().str();
+    // Progress: asked for, or a long run on a terminal.
+    bool showProgress =
+        progress || (llvm::errs().is_displayed() &&
+                     double(rows) * double(cols) > kProgressEntries);
+    HSVDOptions options = hsvdOptions;
+    if (maxParameters > 0)
+      options.maxParameters = int64_t(maxParameters);
+    if (ratio > 0.0) {
+      double budget = std::floor(double(rows) * double(cols) / ratio);
+      if (budget < 1.0)
+        return op->emitError()
+               << "ht-compress: ratio=" << formatScientific(ratio) << " leaves "
+               << role << " (" << rows << " x " << cols
+               << ") less than one parameter";
+      options.maxParameters = int64_t(std::min(budget, 9.0e18));
     }
-    llvm::Expected<HSVDResult> hsvd =
-        computeHSVD(*values, rows, cols, rowSizes, colSizes, *dimensionTree,
-                    hsvdOptions);
-    if (!hsvd)
-      return op->emitError()
-             << "ht-compress: cannot compress " << role << " (" << rows
-             << " x " << cols << "): " << llvm::toString(hsvd.takeError());
+    std::vector<Candidate> candidates = getCandidates(rows, cols);
+    std::optional<HSVDResult> best;
+    std::string firstFailure;
+    for (auto [index, candidate] : llvm::enumerate(candidates)) {
+      std::string what = llvm::formatv(
+          "ht-compress: {0} of {1} in @{2} ({3} x {4})", role, op->getName(),
+          function, rows, cols);
+      if (candidates.size() > 1)
+        what += llvm::formatv(", candidate {0}/{1}: modes {2} x {3}, tree {4}",
+                              index + 1, candidates.size(),
+                              formatIntList(candidate.rowSizes),
+                              formatIntList(candidate.colSizes),
+                              candidate.tree.str());
+      if (showProgress)
+        options.onPhase = [what](StringRef phase) {
+          llvm::errs() << what << ": " << phase << "\n";
+          llvm::errs().flush();
+        };
+      llvm::Expected<HSVDResult> hsvd =
+          computeHSVD(*values, rows, cols, candidate.rowSizes,
+                      candidate.colSizes, candidate.tree, options);
+      if (!hsvd) {
+        std::string message = llvm::toString(hsvd.takeError());
+        if (showProgress && candidates.size() > 1)
+          llvm::errs() << what << ": skipped, " << message << "\n";
+        if (firstFailure.empty())
+          firstFailure = message;
+        continue;
+      }
+      if (!best || isBetter(*hsvd, *best, options.maxParameters.has_value()))
+        best = std::move(*hsvd);
+    }
+    if (!best)
+      return op->emitError() << "ht-compress: cannot compress " << role
+                             << " (" << rows << " x " << cols
+                             << "): " << firstFailure;
+    HSVDResult *hsvd = &*best;
 
     MLIRContext *context = &getContext();
     const HTShape &shape = hsvd->factors.shape;
@@ -224,15 +320,35 @@ private:
     Value matrix = ConstantOp::create(builder, weight.getLoc(), matrixType,
                                       builder.getArrayAttr(leaves),
                                       builder.getArrayAttr(transfers));
+    int64_t parameters = stored.getNumParameters();
+    if (double(parameters) > double(rows) * double(cols))
+      op->emitWarning() << "ht-compress: " << role << " in HT form has "
+                        << parameters << " parameters, more than its "
+                        << rows * cols << " dense ones (" << describeShape(shape)
+                        << "); a smaller max-rank, a tolerance or a budget "
+                           "(max-parameters, ratio) makes it smaller";
     if (report)
       printReport(op, role, rows, cols, stored, *values, hsvd->norm,
-                  hsvd->relativeErrorBound);
+                  hsvd->relativeErrorBound, options.maxParameters);
     return matrix;
+  }
+
+  /// The search's order: least error within a budget, else fewest
+  /// parameters (then least error).
+  static bool isBetter(const HSVDResult &candidate, const HSVDResult &best,
+                       bool budgeted) {
+    int64_t parameters = candidate.factors.getNumParameters();
+    int64_t bestParameters = best.factors.getNumParameters();
+    if (budgeted)
+      return candidate.relativeErrorBound < best.relativeErrorBound;
+    if (parameters != bestParameters)
+      return parameters < bestParameters;
+    return candidate.relativeErrorBound < best.relativeErrorBound;
   }
 
   void printReport(Operation *op, StringRef role, int64_t rows, int64_t cols,
                    const HTFactorValues &stored, ArrayRef<double> dense,
-                   double norm, double bound) {
+                   double norm, double bound, std::optional<int64_t> budget) {
     std::vector<double> approximation = reconstructDense(stored);
     double errorSquared = 0.0;
     for (size_t i = 0; i < dense.size(); ++i)
@@ -250,7 +366,10 @@ private:
         op->getName(), function, role, rows, cols, parameters,
         double(rows) * double(cols) / double(parameters),
         formatScientific(error), formatScientific(bound));
-    llvm::errs() << "    " << describeShape(shape) << "\n";
+    llvm::errs() << "    " << describeShape(shape);
+    if (budget)
+      llvm::errs() << ", budget " << *budget << " parameters";
+    llvm::errs() << "\n";
   }
 
   SmallVector<WeightRole> selected;

@@ -30,11 +30,32 @@ def HTCompress : Pass<"ht-compress", "::mlir::ModuleOp"> {
     matrix) allows; with neither, they are the numerical ranks and the
     compression is exact up to rounding.
 
-    With `report`, prints one line per compressed matrix: modes, tree, ranks,
-    parameters, compression ratio, the relative error of the stored factors
-    (a recount against the dense weight) and the HSVD error bound. A weight
-    that is not a compile-time constant, or options that do not fit a
-    matrix, are errors naming the op and the option.
+    A budget, `max-parameters` or `ratio` (one or the other; `ratio=R`
+    allows `rows * cols / R` parameters), makes the ranks as good as the
+    budget allows: a probing sweep sees every node's singular values, the
+    ranks are raised greedily where the next singular value removes the
+    most squared error per parameter it adds, and the HSVD runs with them.
+    The result never has more parameters than the budget; a budget below
+    the smallest HT matrix of the modes (every rank 1) is an error naming
+    that size. `max-rank` still caps every rank, and `tolerance` then stops
+    early once met.
+
+    `search` compresses each matrix with every candidate and keeps the one
+    with the least error (with a budget) or the fewest parameters (without):
+    the candidates are the mode counts 2 to `num-modes`, each size split as
+    evenly as its prime factors allow (or the given `row-modes` x
+    `col-modes` only), each with the balanced tree and the left-deep one
+    `(((0, 1), 2), ...)`, which is the tensor-train (TT) shape. `tree` and
+    `search` exclude each other.
+
+    A result with more parameters than the dense matrix is a warning on the
+    op naming the ranks. With `report`, prints one line per compressed
+    matrix: modes, tree, ranks, parameters, compression ratio, the relative
+    error of the stored factors (a recount against the dense weight) and the
+    HSVD error bound. With `progress` (or on a terminal, for matrices of
+    more than a million entries), each matrix's phases go to stderr as they
+    start. A weight that is not a compile-time constant, or options that do
+    not fit a matrix, are errors naming the op and the option.
   }];
   let options = [
     ListOption<"weights", "weights", "std::string",
@@ -51,6 +72,14 @@ def HTCompress : Pass<"ht-compress", "::mlir::ModuleOp"> {
            "Largest rank of any node (default: no cap)">,
     Option<"tolerance", "tolerance", "double", /*default=*/"0.0",
            "Relative Frobenius error allowed per matrix, in [0, 1)">,
+    Option<"maxParameters", "max-parameters", "int64_t", /*default=*/"0",
+           "Parameter budget per matrix; the ranks minimise the error within it (default: none)">,
+    Option<"ratio", "ratio", "double", /*default=*/"0.0",
+           "Target compression ratio per matrix (dense / HT parameters), a budget of rows*cols/ratio">,
+    Option<"search", "search", "bool", /*default=*/"false",
+           "Try every candidate mode count and tree, keep the best per matrix">,
+    Option<"progress", "progress", "bool", /*default=*/"false",
+           "Print each matrix's phases on stderr (always on a terminal for matrices past 1M entries)">,
     Option<"report", "report", "bool", /*default=*/"true",
            "Print a line per compressed matrix">,
   ];
