@@ -249,9 +249,24 @@ class HTLSTM(nn.Module):
         if x.dim() != 3 or x.shape[2] != self.input_size:
             raise ValueError(f"x has shape {list(x.shape)}, expected [T, B, {self.input_size}]")
         batch = x.shape[1]
+        # States as [B, H], or as nn.LSTM's [num_layers * directions = 1, B, H]; the
+        # final states come back in the shape they came in.
+        layered = False
         if hx is None:
             zeros = x.new_zeros(batch, self.hidden_size)
             hx = (zeros, zeros)
+        else:
+            if not isinstance(hx, (tuple, list)) or len(hx) != 2:
+                raise ValueError("hx must be a pair (h0, c0)")
+            shapes = [list(state.shape) for state in hx]
+            if all(shape == [1, batch, self.hidden_size] for shape in shapes):
+                layered = True
+                hx = (hx[0][0], hx[1][0])
+            elif not all(shape == [batch, self.hidden_size] for shape in shapes):
+                raise ValueError(
+                    f"h0 and c0 have shapes {shapes[0]} and {shapes[1]}, expected both "
+                    f"[{batch}, {self.hidden_size}] or, as nn.LSTM's, [1, {batch}, "
+                    f"{self.hidden_size}] (one layer, one direction)")
         h, c = hx
         w_ih, w_hh = self.input_and_recurrent()
         projected = x @ w_ih.t()  # all time steps at once
@@ -265,6 +280,8 @@ class HTLSTM(nn.Module):
             h = gate(z_o) * torch.tanh(c)
             outputs.append(h)
         output = torch.stack(outputs) if outputs else x.new_zeros(0, batch, self.hidden_size)
+        if layered:
+            return output, (h.unsqueeze(0), c.unsqueeze(0))
         return output, (h, c)
 
     def description(self, seq_len: int | None = None, batch: int | None = None) -> dict[str, Any]:

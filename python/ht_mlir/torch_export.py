@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -87,6 +88,20 @@ def _from_state_dict(state: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str
             "the state_dict has more than one layer, a reverse direction or a projection; "
             "the compiler takes one-layer, one-direction LSTMs without projections"
         )
+    prefixes = sorted({key.rsplit(".", 1)[0] for key in keys if "." in key})
+    layers = [prefix for prefix in prefixes
+              if {f"{prefix}.{key}" for key in _LSTM_KEYS} <= keys
+              or (f"{prefix}.weight" in keys and getattr(state[f"{prefix}.weight"], "ndim", 0) == 2)]
+    if any(".leaves." in key or ".transfers." in key or key.startswith("weights.")
+           for key in keys):
+        raise ValueError(
+            "this looks like an ht_mlir.nn module's own state_dict, which does not record its "
+            "HT layout: save the module with ht_mlir.nn.save(module, path) and export that file")
+    if layers:
+        raise ValueError(
+            f"this looks like a whole model's state_dict (layers {layers}); the exporter takes "
+            f"one nn.LSTM or nn.Linear: save that layer's own state_dict (e.g. "
+            f"model.{layers[0]}.state_dict()), or an HT module with ht_mlir.nn.save")
     raise ValueError(
         f"unrecognised state_dict keys {sorted(keys)}: expected those of an nn.LSTM "
         f"(weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0) or an nn.Linear (weight, bias)"
@@ -138,12 +153,22 @@ def load_checkpoint(path: str, seq_len: int | None = None, batch: int | None = N
     except OSError:
         raise
     except Exception as error:  # torch.load raises RuntimeError, UnpicklingError, EOFError, ...
-        raise ValueError(f"{path}: not a readable torch.save file of tensors: {error}") from None
+        hint = ""
+        if "weights_only" in str(error) or "Unsupported global" in str(error):
+            hint = (" (a pickled module? save its state_dict() instead, or an ht_mlir.nn module "
+                    "with ht_mlir.nn.save)")
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ValueError(f"{path}: not a readable torch.save file of tensors: {first}{hint}") from None
     if isinstance(checkpoint, dict) and checkpoint.get("format") == ht_nn.CHECKPOINT_FORMAT:
         return describe(ht_nn.load(path), seq_len, batch)
     if not isinstance(checkpoint, Mapping) or not all(isinstance(v, torch.Tensor) for v in checkpoint.values()):
         raise ValueError(f"{path}: expected an ht_mlir.nn.save checkpoint or a state_dict of tensors")
     desc, arrays = _from_state_dict(checkpoint)
+    if desc["kind"] == "lstm":
+        # A state_dict does not record batch_first: say which layout the model takes.
+        print(f"note: {path} is a state_dict, which does not say whether the LSTM was "
+              "batch_first; the exported model takes time-major input [T, B, I] (transpose "
+              "batch-first data)", file=sys.stderr)
     if desc["kind"] == "linear":
         _no_seq_len(seq_len)
         return {**desc, "batch": batch}, arrays

@@ -101,6 +101,22 @@ class HTLSTMTest(unittest.TestCase):
                 for got, expected in zip((output, h_n, c_n), want):
                     self.assertLess(max_error(got.detach().numpy(), expected), 1e-12)
 
+    def test_accepts_nn_lstm_state_shapes(self):
+        torch.manual_seed(3)
+        module = htnn.HTLSTM(5, 3).double()
+        x = torch.randn(4, 2, 5, dtype=torch.float64)
+        h0, c0 = torch.randn(2, 3, dtype=torch.float64), torch.randn(2, 3, dtype=torch.float64)
+        output, (h_n, c_n) = module(x, (h0, c0))
+        layered_output, (layered_h, layered_c) = module(x, (h0[None], c0[None]))
+        self.assertEqual(list(layered_h.shape), [1, 2, 3])
+        self.assertEqual(list(layered_c.shape), [1, 2, 3])
+        self.assertTrue(torch.equal(layered_output, output))
+        self.assertTrue(torch.equal(layered_h[0], h_n) and torch.equal(layered_c[0], c_n))
+        for bad in ((h0[None, None], c0[None, None]), (h0, c0[None]), (h0[:1], c0[:1])):
+            with self.assertRaises(ValueError) as caught:
+                module(x, bad)
+            self.assertIn("expected both [2, 3] or, as nn.LSTM's, [1, 2, 3]", str(caught.exception))
+
     def test_dense_htlstm_is_torch_lstm(self):
         torch.manual_seed(2)
         lstm = torch.nn.LSTM(5, 3).double()
@@ -193,6 +209,8 @@ class ExportTest(unittest.TestCase):
         result = self.run_cli(self.path("lstm.pt"), "-o", self.path("lstm.mlir"), "--seq-len", "7",
                               "--json", self.path("lstm.json"), "--npz", self.path("lstm.npz"))
         self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("does not say whether the LSTM was batch_first; the exported model takes "
+                      "time-major input [T, B, I]", result.stderr)
         with open(self.path("lstm.mlir"), encoding="utf-8") as file:
             self.assertIn("%x: tensor<7x?x5xf32>", file.read())
         self.assertTrue(os.path.exists(self.path("lstm.json")) and os.path.exists(self.path("lstm.npz")))
@@ -202,10 +220,21 @@ class ExportTest(unittest.TestCase):
             file.write("not a checkpoint")
         torch.save(torch.nn.LSTM(4, 2, num_layers=2).state_dict(), self.path("deep.pt"))
         torch.save({"conv.weight": torch.zeros(2)}, self.path("conv.pt"))
+        torch.save({"conv": torch.zeros(2)}, self.path("unknown.pt"))
+        whole = torch.nn.Module()
+        whole.lstm, whole.head = torch.nn.LSTM(4, 2), torch.nn.Linear(2, 3)
+        torch.save(whole.state_dict(), self.path("whole.pt"))
+        torch.save(htnn.HTLinear(12, 6, htnn.ht_layout([2, 3], [3, 4], 2)).state_dict(),
+                   self.path("htstate.pt"))
+        torch.save(torch.nn.LSTM(4, 2), self.path("pickled.pt"))
         cases = [
             (self.path("junk.pt"), "not a readable torch.save file of tensors"),
             (self.path("deep.pt"), "more than one layer"),
             (self.path("conv.pt"), "unrecognised state_dict keys ['conv.weight']"),
+            (self.path("unknown.pt"), "unrecognised state_dict keys ['conv']"),
+            (self.path("whole.pt"), "whole model's state_dict (layers ['head', 'lstm'])"),
+            (self.path("htstate.pt"), "save the module with ht_mlir.nn.save"),
+            (self.path("pickled.pt"), "a pickled module? save its state_dict()"),
             (self.path("missing.pt"), "No such file or directory"),
         ]
         for checkpoint, message in cases:
