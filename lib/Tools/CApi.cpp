@@ -1,6 +1,8 @@
 //===- CApi.cpp - The plain C API of a compiled model ---------------------===//
 
 #include "ht/Tools/CApi.h"
+
+#include "llvm/Support/JSON.h"
 #include "ht/Tools/ModelRuntime.h"
 #include "ht/Version.h"
 
@@ -300,6 +302,53 @@ static std::string describeThreads(unsigned threads) {
   if (threads == 0)
     return "one thread per CPU the calling thread may run on";
   return "up to " + std::to_string(threads) + " threads";
+}
+
+void mlir::ht::emitCApiSignatureJSON(llvm::raw_ostream &os, StringRef prefix,
+                                     ArrayRef<EntrySignature> signatures,
+                                     unsigned defaultThreads,
+                                     bool multiThreaded) {
+  llvm::json::OStream json(os, /*IndentSize=*/1);
+  json.object([&] {
+    json.attribute("prefix", prefix);
+    json.attribute("version", HT_MLIR_VERSION);
+    json.attribute("default_threads", int64_t(defaultThreads));
+    json.attribute("multi_threaded", multiThreaded);
+    json.attribute("status_function", (prefix + "_status_string").str());
+    json.attributeArray("entries", [&] {
+      for (const EntrySignature &signature : signatures)
+        json.object([&] {
+          json.attribute("entry", signature.function);
+          json.attribute("function", getCApiName(prefix, signature));
+          json.attribute("threads_function",
+                         getCApiThreadsName(prefix, signature));
+          json.attributeArray("sizes", [&] {
+            for (const std::string &symbol : signature.symbols)
+              json.value(symbol);
+          });
+          auto tensors = [&](StringRef key, ArrayRef<EntryTensor> list) {
+            json.attributeArray(key, [&] {
+              for (const EntryTensor &tensor : list)
+                json.object([&] {
+                  json.attribute("name", tensor.name);
+                  json.attributeArray("shape", [&] {
+                    for (auto [symbol, fixed] : llvm::zip_equal(
+                             tensor.symbols, tensor.fixedSizes)) {
+                      if (symbol < 0)
+                        json.value(fixed);
+                      else
+                        json.value(signature.symbols[symbol]);
+                    }
+                  });
+                });
+            });
+          };
+          tensors("inputs", signature.inputs);
+          tensors("outputs", signature.outputs);
+        });
+    });
+  });
+  os << "\n";
 }
 
 void mlir::ht::emitCApiHeader(llvm::raw_ostream &os, StringRef prefix,

@@ -56,6 +56,10 @@ static cl::opt<std::string> outputPath("o", cl::Required,
 static cl::opt<std::string> headerPath("header",
                                        cl::desc("Also write the C header"),
                                        cl::value_desc("file.h"));
+static cl::opt<std::string> signaturePath(
+    "signature",
+    cl::desc("Also write the C API as JSON (what ht_mlir.runtime reads)"),
+    cl::value_desc("file.json"));
 static cl::list<std::string>
     entryNames("entry", cl::desc("Entry point to export (default: forward)"),
                cl::value_desc("name"));
@@ -188,7 +192,7 @@ int main(int argc, char **argv) {
   // still under --help-hidden).
   static cl::OptionCategory toolCategory("ht-compile options");
   for (cl::Option *option : std::initializer_list<cl::Option *>{
-           &modelPath, &pipelineOptions, &outputPath, &headerPath, static_cast<cl::Option *>(std::addressof(entryNames)), &prefixOption, &emitKind, &cpuName, &cpuFeatures})
+           &modelPath, &pipelineOptions, &outputPath, &headerPath, &signaturePath, static_cast<cl::Option *>(std::addressof(entryNames)), &prefixOption, &emitKind, &cpuName, &cpuFeatures})
     option->addCategory(toolCategory);
   cl::HideUnrelatedOptions(toolCategory);
   setToolVersionPrinter("ht-compile");
@@ -240,6 +244,15 @@ int main(int argc, char **argv) {
   if (!headerPath.empty() && (headerPath == modelPath ||
                               llvm::sys::fs::equivalent(headerPath, modelPath)))
     return fail("--header '" + headerPath + "' is the model itself");
+  if (!signaturePath.empty()) {
+    for (const std::string *other : {&outputPath.getValue(), &headerPath.getValue()})
+      if (!other->empty() && (signaturePath == *other ||
+                              llvm::sys::fs::equivalent(signaturePath, *other)))
+        return fail("--signature '" + signaturePath + "' is another output too");
+    if (signaturePath == modelPath ||
+        llvm::sys::fs::equivalent(signaturePath, modelPath))
+      return fail("--signature '" + signaturePath + "' is the model itself");
+  }
 
   DialectRegistry registry;
   registerModelDialects(registry);
@@ -269,6 +282,10 @@ int main(int argc, char **argv) {
   std::optional<llvm::FileRemover> removeHeader;
   if (!headerPath.empty())
     removeHeader.emplace(partialHeader);
+  std::string partialSignature = signaturePath + ".partial";
+  std::optional<llvm::FileRemover> removeSignature;
+  if (!signaturePath.empty())
+    removeSignature.emplace(partialSignature);
   if (*kind == EmitKind::MLIR) {
     if (llvm::Error error = writeFile(
             partialOutput, [&](llvm::raw_ostream &os) { module->print(os); }))
@@ -323,6 +340,14 @@ int main(int argc, char **argv) {
         }))
       return fail(llvm::toString(std::move(error)));
   }
+  if (!signaturePath.empty()) {
+    if (llvm::Error error =
+            writeFile(partialSignature, [&](llvm::raw_ostream &os) {
+              emitCApiSignatureJSON(os, prefix, signatures, options->threads,
+                                    options->isMultiThreaded());
+            }))
+      return fail(llvm::toString(std::move(error)));
+  }
   if (std::error_code error = llvm::sys::fs::rename(partialOutput, outputPath))
     return fail("cannot write '" + outputPath + "': " + error.message());
   if (!headerPath.empty())
@@ -330,6 +355,14 @@ int main(int argc, char **argv) {
             llvm::sys::fs::rename(partialHeader, headerPath)) {
       llvm::sys::fs::remove(outputPath);
       return fail("cannot write '" + headerPath + "': " + error.message());
+    }
+  if (!signaturePath.empty())
+    if (std::error_code error =
+            llvm::sys::fs::rename(partialSignature, signaturePath)) {
+      llvm::sys::fs::remove(outputPath);
+      if (!headerPath.empty())
+        llvm::sys::fs::remove(headerPath);
+      return fail("cannot write '" + signaturePath + "': " + error.message());
     }
   return 0;
 }

@@ -77,6 +77,15 @@ llvm::Expected<SmallVector<std::string>>
 addCApi(llvm::Module &module, StringRef prefix,
         ArrayRef<EntrySignature> signatures, unsigned defaultThreads);
 
+/// Writes the C API of `signatures` as JSON, for tools that call the library
+/// without a C compiler (the Python runtime, ht_mlir.runtime): per entry its
+/// C functions, the size parameters in order and every tensor's name and
+/// shape (an integer, or the name of a size), inputs then outputs in
+/// argument order.
+void emitCApiSignatureJSON(llvm::raw_ostream &os, StringRef prefix,
+                           ArrayRef<EntrySignature> signatures,
+                           unsigned defaultThreads, bool multiThreaded);
+
 /// Writes a C header declaring the C API functions of `signatures`.
 void emitCApiHeader(llvm::raw_ostream &os, StringRef prefix,
                     StringRef modelName, ArrayRef<EntrySignature> signatures,

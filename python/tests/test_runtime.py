@@ -1,0 +1,117 @@
+"""ht_mlir.compile: models compiled by ht-compile, called from Python like their modules."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import unittest
+
+import numpy as np
+
+import ht_mlir
+from ht_mlir import runtime
+
+try:
+    import torch
+except ImportError:  # pragma: no cover - python3-torch is optional
+    torch = None
+
+
+def compiler_available() -> bool:
+    try:
+        runtime._find_compiler(None)
+    except OSError:
+        return False
+    return True
+
+
+@unittest.skipUnless(torch is not None and compiler_available(),
+                     "python3-torch or build/bin/ht-compile is missing")
+class RuntimeTest(unittest.TestCase):
+    def setUp(self) -> None:
+        self.cache = tempfile.TemporaryDirectory()
+        self.addCleanup(self.cache.cleanup)
+
+    def compile(self, model, **options):
+        return ht_mlir.compile(model, cache_dir=self.cache.name, **options)
+
+    def test_lstm_module_matches_pytorch_on_numpy_and_torch_inputs(self):
+        from ht_mlir import nn as htnn
+        torch.manual_seed(0)
+        module = htnn.HTLSTM(24, 5, w_ih=htnn.ht_layout([4, 5], [4, 6], 2))
+        compiled = self.compile(module)
+        x = torch.randn(6, 3, 24)
+        h0, c0 = torch.randn(3, 5), torch.randn(3, 5)
+        with torch.no_grad():
+            want_out, (want_h, want_c) = module(x, (h0, c0))
+        out, (h_n, c_n) = compiled(x, (h0, c0))
+        self.assertIsInstance(out, torch.Tensor)
+        for got, want in ((out, want_out), (h_n, want_h), (c_n, want_c)):
+            self.assertLess(float((got - want).abs().max()), 1e-5)
+        out_np, (h_np, _) = compiled(x.numpy(), (h0.numpy(), c0.numpy()), threads=2)
+        self.assertIsInstance(out_np, np.ndarray)
+        self.assertEqual(out_np.tobytes(), out.numpy().tobytes())
+        # nn.LSTM's [1, B, H] states and the default zero state.
+        _, (h_layered, _) = compiled(x, (h0[None], c0[None]))
+        self.assertEqual(list(h_layered.shape), [1, 3, 5])
+        with torch.no_grad():
+            _, (want_zero_h, _) = module(x)
+        _, (zero_h, _) = compiled(x)
+        self.assertLess(float((zero_h - want_zero_h).abs().max()), 1e-5)
+
+    def test_torch_lstm_and_linear_and_static_sizes(self):
+        torch.manual_seed(1)
+        lstm = torch.nn.LSTM(7, 4)
+        compiled = self.compile(lstm, seq_len=5)
+        x = torch.randn(5, 2, 7)
+        with torch.no_grad():
+            want, (want_h, _) = lstm(x)
+        out, (h_n, _) = compiled(x)
+        self.assertLess(float((out - want).abs().max()), 1e-5)
+        self.assertEqual(list(h_n.shape), [2, 4])
+        with self.assertRaises(ValueError) as caught:
+            compiled(torch.randn(6, 2, 7))
+        self.assertIn("x has shape [6, 2, 7], expected [5, batch, 7]", str(caught.exception))
+        linear = torch.nn.Linear(6, 3)
+        compiled_linear = self.compile(linear)
+        y = compiled_linear(np.ones((4, 6)))  # float64 input, converted once
+        self.assertLess(float(np.abs(y - linear(torch.ones(4, 6)).detach().numpy()).max()), 1e-5)
+        with self.assertRaises(ValueError) as caught:
+            compiled_linear(np.ones((4, 6)), (np.ones(1), np.ones(1)))
+        self.assertIn("this model takes ['x'], not a state pair", str(caught.exception))
+
+    def test_libraries_are_cached_by_content(self):
+        linear = torch.nn.Linear(6, 3)
+        first = self.compile(linear)
+        second = self.compile(linear)
+        self.assertEqual(first.library_path, second.library_path)
+        other = self.compile(linear, pipeline_options="order=greedy")
+        self.assertNotEqual(first.library_path, other.library_path)
+        entries = os.listdir(self.cache.name)
+        self.assertEqual(len(entries), 2)
+
+    def test_mlir_files_and_bad_arguments(self):
+        from ht_mlir import torch_export
+        with tempfile.TemporaryDirectory() as work:
+            path = os.path.join(work, "model.mlir")
+            torch_export.export(torch.nn.Linear(6, 3), path)
+            compiled = self.compile(path)
+            self.assertEqual(compiled.input_names, ["x"])
+            with self.assertRaises(ValueError) as caught:
+                self.compile(path, batch=4)
+            self.assertIn("an .mlir file has its own", str(caught.exception))
+            with open(os.path.join(work, "broken.mlir"), "w") as file:
+                file.write("func.func @forward(")
+            with self.assertRaises(ValueError) as caught:
+                self.compile(os.path.join(work, "broken.mlir"))
+            self.assertIn("ht-compile failed", str(caught.exception))
+        with self.assertRaises(ValueError) as caught:
+            self.compile(torch.nn.Linear(6, 3), threads=-1)
+        self.assertIn("threads=-1", str(caught.exception))
+        with self.assertRaises(ValueError) as caught:
+            compiled(np.ones((0, 6)))
+        self.assertIn("batch = 0; the compiled model takes sizes from 1 to 2^31", str(caught.exception))
+
+
+if __name__ == "__main__":
+    unittest.main()
