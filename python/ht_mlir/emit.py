@@ -92,6 +92,8 @@ def _lstm_body(model: Model) -> tuple[str, list[str]]:
         operand_types += [tensor_type((b.size,)) for b in model.biases]
     if model.gate_activation != "sigmoid":
         op += f" gate_activation = {model.gate_activation}"
+    if model.reverse:
+        op += " reverse"
     op += f" : ({', '.join(operand_types)}) -> ({', '.join(result_types)})"
     signature = (
         f"@forward(%x: {arg_types[0]}, %h0: {arg_types[1]}, %c0: {arg_types[2]}) "

@@ -5,6 +5,7 @@ A description is a JSON object. An LSTM (semantics sections 4 and 5)::
     {"kind": "lstm", "input_size": I, "hidden_size": H,
      "form": "stacked" | "per_gate" | "fused",
      "gate_activation": "sigmoid" | "hard_sigmoid",   (optional, default "sigmoid")
+     "reverse": true | false,                         (optional, default false: steps run T-1 down to 0)
      "bias": true | false,                            (optional, default true)
      "batch": int | null, "seq_len": int | null,      (optional, default null = dynamic)
      "weights": {NAME: WEIGHT, ...}}
@@ -112,6 +113,7 @@ class Model:
     seq_len: int | None = None
     form: str | None = None
     gate_activation: str = "sigmoid"
+    reverse: bool = False
 
     def array_shapes(self) -> dict[str, tuple[int, ...]]:
         """Every ``.npz`` key the model needs, with its shape, in operand order."""
@@ -229,7 +231,7 @@ def _lstm_weight_sizes(form: str, inputs: int, hidden: int) -> dict[str, tuple[_
 def _parse_lstm(desc: Mapping[str, Any]) -> Model:
     _check_fields(
         desc, "model", ["kind", "input_size", "hidden_size", "form", "weights"],
-        ["gate_activation", "bias", "batch", "seq_len"],
+        ["gate_activation", "reverse", "bias", "batch", "seq_len"],
     )
     inputs = _positive_int(desc["input_size"], "input_size")
     hidden = _positive_int(desc["hidden_size"], "hidden_size")
@@ -248,6 +250,7 @@ def _parse_lstm(desc: Mapping[str, Any]) -> Model:
         seq_len=_optional_positive_int(desc.get("seq_len"), "seq_len"),
         form=form,
         gate_activation=_choice(desc.get("gate_activation", "sigmoid"), "gate_activation", GATE_ACTIVATIONS),
+        reverse=_boolean(desc.get("reverse", False), "reverse"),
     )
 
 

@@ -165,11 +165,14 @@ def lstm(
     b_ih: np.ndarray | None = None,
     b_hh: np.ndarray | None = None,
     gate_activation: str = "sigmoid",
+    reverse: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One-layer, one-direction PyTorch LSTM (semantics section 4), gate order i, f, g, o.
 
     ``x`` is ``[T, B, I]``, ``h0`` and ``c0`` are ``[B, H]``. Returns all hidden states
-    ``[T, B, H]`` and the final ``h_T`` and ``c_T``.
+    ``[T, B, H]`` and the final ``h_T`` and ``c_T``. With ``reverse`` the steps run from
+    ``T - 1`` down to 0 (PyTorch's backward direction): ``out[t]`` is still the state
+    after step ``t``, and the final states are those after step 0.
     """
     if gate_activation not in GATE_ACTIVATIONS:
         choices = ", ".join(GATE_ACTIVATIONS)
@@ -192,7 +195,7 @@ def lstm(
         if b is not None:
             bias = bias + np.asarray(b, dtype=np.float64)
     out = np.empty((steps, batch, hidden))
-    for t in range(steps):
+    for t in (reversed(range(steps)) if reverse else range(steps)):
         z = x[t] @ w_ih.T + h @ w_hh.T + bias
         z_i, z_f, z_g, z_o = np.split(z, 4, axis=1)
         c = gate(z_f) * c + gate(z_i) * np.tanh(z_g)
@@ -233,9 +236,10 @@ def lstm_per_gate(
     b_ih: np.ndarray | None = None,
     b_hh: np.ndarray | None = None,
     gate_activation: str = "sigmoid",
+    reverse: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """LSTM whose input weight is given as four ``H x I`` matrices in order i, f, g, o."""
-    return lstm(x, h0, c0, stack_gates(W_ih_gates), W_hh, b_ih, b_hh, gate_activation)
+    return lstm(x, h0, c0, stack_gates(W_ih_gates), W_hh, b_ih, b_hh, gate_activation, reverse)
 
 
 def lstm_fused(
@@ -246,7 +250,8 @@ def lstm_fused(
     b_ih: np.ndarray | None = None,
     b_hh: np.ndarray | None = None,
     gate_activation: str = "sigmoid",
+    reverse: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """LSTM whose weights are one ``4H x (I + H)`` matrix applied to ``[x_t, h_{t-1}]``."""
     W_ih, W_hh = split_fused(W, np.shape(x)[2])
-    return lstm(x, h0, c0, W_ih, W_hh, b_ih, b_hh, gate_activation)
+    return lstm(x, h0, c0, W_ih, W_hh, b_ih, b_hh, gate_activation, reverse)

@@ -74,7 +74,8 @@ def _run_lstm(
     else:
         weights = (matrices["W"],)
         run = reference.lstm_fused
-    return list(run(x, h0, c0, *weights, *biases, gate_activation=model.gate_activation))
+    return list(run(x, h0, c0, *weights, *biases, gate_activation=model.gate_activation,
+                    reverse=model.reverse))
 
 
 def run_reference(

@@ -132,9 +132,12 @@ def lstm_configs(rng: random.Random) -> Iterator[dict[str, Any]]:
     for (form, weights), (seq_len, batch) in itertools.product(
             cases, [(1, 1), (4, 3), (7, 1), (1, 2), (64, 2)]):
         static = rng.random() < 0.3
+        # The (4, 3) and (7, 1) runs go backward in time (a bidirectional
+        # layer's reverse half).
         yield lstm_config(form, weights, rng,
                           seq_len=seq_len if static else None,
                           batch=batch if static else None,
+                          reverse=(seq_len, batch) in ((4, 3), (7, 1)),
                           _run=(seq_len, batch))
 
 

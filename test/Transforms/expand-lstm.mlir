@@ -75,3 +75,24 @@ func.func @projected(%z: tensor<5x2x8xf32>, %h: tensor<2x2xf32>, %whh: !r) -> te
     : (tensor<5x2x8xf32>, tensor<2x2xf32>, tensor<2x2xf32>, !r) -> (tensor<5x2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>)
   return %o : tensor<5x2x2xf32>
 }
+
+// -----
+
+// Reversed: iteration i runs step T - 1 - i, reading x and writing the
+// output there.
+// CHECK-LABEL: func.func @reverse
+// CHECK-SAME: (%[[X:.*]]: tensor<?x?x6xf32>,
+// CHECK: %[[T:.*]] = tensor.dim %[[X]], %{{.*}} : tensor<?x?x6xf32>
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %[[T]] step %[[ONE:.*]] iter_args(
+// CHECK-NEXT: %[[LAST:.*]] = arith.subi %[[T]], %[[ONE]] : index
+// CHECK-NEXT: %[[STEP:.*]] = arith.subi %[[LAST]], %[[I]] : index
+// CHECK-NEXT: tensor.extract_slice %[[X]][%[[STEP]], 0, 0]
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[%[[STEP]], 0, 0]
+func.func @reverse(%x: tensor<?x?x6xf32>, %h: tensor<?x2xf32>, %c: tensor<?x2xf32>,
+                   %wih: tensor<8x6xf32>, %whh: tensor<8x2xf32>)
+    -> (tensor<?x?x2xf32>, tensor<?x2xf32>, tensor<?x2xf32>) {
+  %o, %hn, %cn = ht.lstm stacked %x, %h, %c weights(%wih, %whh) reverse
+    : (tensor<?x?x6xf32>, tensor<?x2xf32>, tensor<?x2xf32>, tensor<8x6xf32>, tensor<8x2xf32>)
+   -> (tensor<?x?x2xf32>, tensor<?x2xf32>, tensor<?x2xf32>)
+  return %o, %hn, %cn : tensor<?x?x2xf32>, tensor<?x2xf32>, tensor<?x2xf32>
+}

@@ -43,3 +43,18 @@ func.func @fused(%x: tensor<3x1x6xf32>, %h: tensor<1x2xf32>, %w: tensor<8x8xf32>
    -> (tensor<3x1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>)
   return %o : tensor<3x1x2xf32>
 }
+
+// -----
+
+// The direction stays with the recurrence.
+// CHECK-LABEL: func.func @reverse
+// CHECK: ht.linear
+// CHECK: ht.lstm projected {{.*}} reverse :
+func.func @reverse(%x: tensor<?x?x6xf32>, %h: tensor<?x2xf32>, %c: tensor<?x2xf32>,
+                   %wih: tensor<8x6xf32>, %whh: tensor<8x2xf32>)
+    -> (tensor<?x?x2xf32>, tensor<?x2xf32>, tensor<?x2xf32>) {
+  %o, %hn, %cn = ht.lstm stacked %x, %h, %c weights(%wih, %whh) reverse
+    : (tensor<?x?x6xf32>, tensor<?x2xf32>, tensor<?x2xf32>, tensor<8x6xf32>, tensor<8x2xf32>)
+   -> (tensor<?x?x2xf32>, tensor<?x2xf32>, tensor<?x2xf32>)
+  return %o, %hn, %cn : tensor<?x?x2xf32>, tensor<?x2xf32>, tensor<?x2xf32>
+}

@@ -114,8 +114,9 @@ struct ExpandLSTMCell : public OpRewritePattern<LSTMCellOp> {
   }
 };
 
-/// ht.lstm as an scf.for over time whose body is the expanded step; the
-/// biases are summed once, before the loop.
+/// ht.lstm as an scf.for over time whose body is the expanded step (from the
+/// last step down with `reverse`); the biases are summed once, before the
+/// loop.
 struct ExpandLSTM : public OpRewritePattern<LSTMOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -150,7 +151,14 @@ struct ExpandLSTM : public OpRewritePattern<LSTMOp> {
     auto loop = scf::ForOp::create(
         rewriter, loc, zero, steps, one,
         ValueRange{h0, op.getC0(), output},
-        [&](OpBuilder &builder, Location bodyLoc, Value t, ValueRange state) {
+        [&](OpBuilder &builder, Location bodyLoc, Value iteration,
+            ValueRange state) {
+          // Reversed, iteration i runs step T - 1 - i.
+          Value t = iteration;
+          if (op.getReverse())
+            t = arith::SubIOp::create(
+                builder, bodyLoc,
+                arith::SubIOp::create(builder, bodyLoc, steps, one), iteration);
           OpFoldResult unit = builder.getIndexAttr(1);
           OpFoldResult origin = builder.getIndexAttr(0);
           Value x = tensor::ExtractSliceOp::create(

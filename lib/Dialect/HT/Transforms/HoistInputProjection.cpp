@@ -65,7 +65,7 @@ struct HoistInputProjection : public OpRewritePattern<LSTMOp> {
         op, op.getResultTypes(),
         WeightFormAttr::get(rewriter.getContext(), WeightForm::Projected),
         projection, op.getH0(), op.getC0(), ValueRange{recurrent},
-        ValueRange{}, op.getGateActivationAttr());
+        ValueRange{}, op.getGateActivationAttr(), op.getReverseAttr());
     return success();
   }
 };

@@ -179,27 +179,33 @@ def HT_LinearOp : HT_Op<"linear", [Pure,
   let hasVerifier = 1;
 }
 
-class HT_LSTMBase<string mnemonic, list<Trait> traits = []>
-    : HT_Op<mnemonic, !listconcat(traits, [Pure, AttrSizedOperandSegments,
-        DeclareOpInterfaceMethods<HT_WeightedOpInterface, ["getWeightGate"]>])> {
-  let arguments = (ins HT_WeightForm:$form,
+/// `extraArguments` and `extraFormat` (after the gate activation) are what a
+/// whole-sequence op has beyond a single step's.
+class HT_LSTMBase<string mnemonic, dag extraArguments = (ins),
+                  string extraFormat = "">
+    : HT_Op<mnemonic, [Pure, AttrSizedOperandSegments,
+        DeclareOpInterfaceMethods<HT_WeightedOpInterface, ["getWeightGate"]>]> {
+  let arguments = !con((ins HT_WeightForm:$form,
                        HT_FloatTensor:$input,
                        HT_FloatMatrix:$h0,
                        HT_FloatMatrix:$c0,
                        Variadic<HT_WeightLike>:$weights,
                        Variadic<HT_FloatVector>:$biases,
                        DefaultValuedAttr<HT_GateActivation,
-                           "::mlir::ht::GateActivation::Sigmoid">:$gate_activation);
+                           "::mlir::ht::GateActivation::Sigmoid">:$gate_activation),
+                       extraArguments);
   let assemblyFormat = [{
     $form $input `,` $h0 `,` $c0 `weights` `(` $weights `)`
     (`biases` `(` $biases^ `)`)?
     (`gate_activation` `=` $gate_activation^)?
+  }] # extraFormat # [{
     attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
 }
 
-def HT_LSTMOp : HT_LSTMBase<"lstm"> {
+def HT_LSTMOp : HT_LSTMBase<"lstm", (ins UnitAttr:$reverse),
+                             "(`reverse` $reverse^)?"> {
   let summary = "A one-layer, one-direction LSTM over a whole sequence";
   let description = [{
     PyTorch's `nn.LSTM` semantics: `input` is time-major `[T, B, I]`, `h0` and
@@ -220,6 +226,11 @@ def HT_LSTMOp : HT_LSTMBase<"lstm"> {
 
     `biases(b_ih, b_hh)`, each `[4H]`, are optional. `gate_activation` is
     `sigmoid` (default) or `hard_sigmoid` (`clamp(0.2 x + 0.5, 0, 1)`).
+
+    With `reverse` the steps run from `t = T - 1` down to 0: `output[t]` is
+    the state after step `t` and `h_n`, `c_n` are those after step 0. This is
+    the backward direction of PyTorch's bidirectional LSTM (a bidirectional
+    layer is two `ht.lstm`s, one `reverse`, on the same input).
 
     ```mlir
     %out, %hT, %cT = ht.lstm stacked %x, %h0, %c0 weights(%wih, %whh)
