@@ -13,7 +13,7 @@ from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 
-from .model import HTLayout, Model, WeightSpec
+from .model import HTLayout, Model, WeightSpec, _suffix_of
 from .tree import format_tree
 
 # SSA names of the weight and bias values, by model array name.
@@ -64,7 +64,7 @@ def _resource(key: str, shape: Sequence[int]) -> str:
 
 
 def _weight_constant(weight: WeightSpec) -> str:
-    value = _VALUE_NAMES[weight.name]
+    value = _value_name(weight.name)
     if weight.ht is None:
         return f"{value} = arith.constant {_resource(weight.name, (weight.rows, weight.cols))}"
     leaves = [_resource(key, shape) for key, shape in weight.leaf_arrays().items()]
@@ -75,8 +75,88 @@ def _weight_constant(weight: WeightSpec) -> str:
     )
 
 
+def _value_name(name: str) -> str:
+    """The SSA name of a weight or bias: its base's, plus its layer/direction suffix."""
+    suffix = _suffix_of(name)
+    return _VALUE_NAMES[name[:len(name) - len(suffix)]] + suffix
+
+
+def _lstm_op(model: Model, results: Sequence[str], operands: Sequence[str],
+             operand_types: Sequence[str], result_types: Sequence[str], suffix: str,
+             reverse: bool) -> str:
+    weights, biases = model.cell_weights(suffix)
+    op = (f"{', '.join(results)} = ht.lstm {model.form} {', '.join(operands)} "
+          f"weights({', '.join(_value_name(w.name) for w in weights)})")
+    types = list(operand_types) + [weight_type(w) for w in weights]
+    if biases:
+        op += f" biases({', '.join(_value_name(b.name) for b in biases)})"
+        types += [tensor_type((b.size,)) for b in biases]
+    if model.gate_activation != "sigmoid":
+        op += f" gate_activation = {model.gate_activation}"
+    if reverse:
+        op += " reverse"
+    return op + f" : ({', '.join(types)}) -> ({', '.join(result_types)})"
+
+
+def _stacked_lstm_body(model: Model) -> tuple[str, list[str]]:
+    """``@forward`` of several layers or directions: states ``[L * D, B, H]`` sliced per
+    layer and direction, each layer an ``ht.lstm`` per direction (the directions'
+    outputs concatenated), the final states stacked again."""
+    batch, steps, hidden = model.batch, model.seq_len, model.output_size
+    cells = model.cells()
+    width = model.directions * hidden
+    x_type = tensor_type((steps, batch, model.input_size))
+    state_type = tensor_type((len(cells), batch, hidden))
+    slice_type = tensor_type((batch, hidden))
+    cell_out_type = tensor_type((steps, batch, hidden))
+    # The batch read off each state: each slice then ties its state's size to x's
+    # (what the C API checks).
+    lines = ["%c1 = arith.constant 1 : index", "%batch = tensor.dim %h0, %c1 : " + state_type,
+             "%batch_c = tensor.dim %c0, %c1 : " + state_type]
+    batch_size = "%batch" if batch is None else str(batch)
+    batch_sizes = {"h0": batch_size, "c0": "%batch_c" if batch is None else str(batch)}
+    layer_input, layer_type = "%x", x_type
+    finals = []
+    for layer in range(model.num_layers):
+        outputs = []
+        for index, (cell_layer, reverse, suffix) in enumerate(cells):
+            if cell_layer != layer:
+                continue
+            for state in ("h0", "c0"):
+                lines.append(f"%{state}_{index} = tensor.extract_slice %{state}[{index}, 0, 0] "
+                             f"[1, {batch_sizes[state]}, {hidden}] [1, 1, 1] : {state_type} to {slice_type}")
+            names = [f"%out_{index}", f"%hT_{index}", f"%cT_{index}"]
+            lines.append(_lstm_op(model, names, [layer_input, f"%h0_{index}", f"%c0_{index}"],
+                                  [layer_type, slice_type, slice_type],
+                                  [cell_out_type, slice_type, slice_type], suffix, reverse))
+            outputs.append(names[0])
+            finals.append(index)
+        if len(outputs) == 1:
+            layer_input, layer_type = outputs[0], cell_out_type
+        else:
+            layer_type = tensor_type((steps, batch, width))
+            lines.append(f"%y_{layer} = tensor.concat dim(2) {', '.join(outputs)} : "
+                         f"({', '.join([cell_out_type] * len(outputs))}) -> {layer_type}")
+            layer_input = f"%y_{layer}"
+    for state, result in (("h", "%hn"), ("c", "%cn")):
+        stack = f"%{state}_stack"
+        lines.append(f"{stack}0 = tensor.empty({'%batch' if batch is None else ''}) : {state_type}")
+        for step, index in enumerate(finals):
+            target = f"{stack}{step}"
+            written = f"{stack}{step + 1}" if step + 1 < len(finals) else result
+            lines.append(f"{written} = tensor.insert_slice %{state}T_{index} into {target}[{index}, 0, 0] "
+                         f"[1, {batch_size}, {hidden}] [1, 1, 1] : {slice_type} into {state_type}")
+    result_types = [layer_type, state_type, state_type]
+    lines.append(f"return {layer_input}, %hn, %cn : {', '.join(result_types)}")
+    signature = (f"@forward(%x: {x_type}, %h0: {state_type}, %c0: {state_type}) "
+                 f"-> ({', '.join(result_types)})")
+    return signature, lines
+
+
 def _lstm_body(model: Model) -> tuple[str, list[str]]:
     """Signature and the op and return lines of an LSTM ``@forward``."""
+    if model.stacked_states:
+        return _stacked_lstm_body(model)
     batch, steps, hidden = model.batch, model.seq_len, model.output_size
     arg_types = [
         tensor_type((steps, batch, model.input_size)),
@@ -125,7 +205,7 @@ def module_text(model: Model, arrays: Mapping[str, np.ndarray]) -> Iterator[str]
     signature, tail = _lstm_body(model) if model.kind == "lstm" else _linear_body(model)
     constants = [_weight_constant(weight) for weight in model.weights]
     constants += [
-        f"{_VALUE_NAMES[b.name]} = arith.constant {_resource(b.name, (b.size,))}" for b in model.biases
+        f"{_value_name(b.name)} = arith.constant {_resource(b.name, (b.size,))}" for b in model.biases
     ]
     yield "module {"
     yield f"  func.func {signature} attributes {{llvm.emit_c_interface}} {{"

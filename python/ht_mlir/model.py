@@ -6,13 +6,20 @@ A description is a JSON object. An LSTM (semantics sections 4 and 5)::
      "form": "stacked" | "per_gate" | "fused",
      "gate_activation": "sigmoid" | "hard_sigmoid",   (optional, default "sigmoid")
      "reverse": true | false,                         (optional, default false: steps run T-1 down to 0)
+     "num_layers": L, "bidirectional": true | false,  (optional, default 1 and false)
      "bias": true | false,                            (optional, default true)
      "batch": int | null, "seq_len": int | null,      (optional, default null = dynamic)
      "weights": {NAME: WEIGHT, ...}}
 
 with the weight names of its form: ``stacked``: ``W_ih`` [4H x I], ``W_hh`` [4H x H];
 ``per_gate``: ``W_ih_i``, ``W_ih_f``, ``W_ih_g``, ``W_ih_o`` [H x I] each, ``W_hh``
-[4H x H]; ``fused``: ``W`` [4H x (I+H)] applied to ``[x_t, h_{t-1}]``. A linear layer::
+[4H x H]; ``fused``: ``W`` [4H x (I+H)] applied to ``[x_t, h_{t-1}]``. With several
+layers or both directions (PyTorch's ``num_layers`` and ``bidirectional``) every layer
+and direction has its own weights and biases, named as PyTorch names them: the suffix
+``_l{k}`` for layer ``k >= 1`` and ``_reverse`` for the backward direction
+(``W_ih_l1_reverse``); layer ``k >= 1`` reads the ``D * H`` outputs of the layer
+below (``D`` = 2 directions, or 1). Such a model's states are ``[L * D, B, H]`` and its
+output ``[T, B, D * H]`` (forward then backward halves). A linear layer::
 
     {"kind": "linear", "in_features": N, "out_features": M,
      "bias": true | false, "batch": int | null, "weights": {"W": WEIGHT}}
@@ -32,6 +39,7 @@ Arrays (the ``.npz`` file), all float32 once exported:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping, NamedTuple, Sequence
 
@@ -114,6 +122,27 @@ class Model:
     form: str | None = None
     gate_activation: str = "sigmoid"
     reverse: bool = False
+    num_layers: int = 1
+    bidirectional: bool = False
+
+    @property
+    def directions(self) -> int:
+        return 2 if self.bidirectional else 1
+
+    @property
+    def stacked_states(self) -> bool:
+        """Whether the states are ``[L * D, B, H]`` (several layers or directions)."""
+        return self.num_layers * self.directions > 1
+
+    def cells(self) -> list[tuple[int, bool, str]]:
+        """(layer, reverse, name suffix) of every layer and direction, in state order."""
+        return [(layer, bool(direction), cell_suffix(layer, bool(direction)))
+                for layer in range(self.num_layers) for direction in range(self.directions)]
+
+    def cell_weights(self, suffix: str) -> tuple[tuple[WeightSpec, ...], tuple[BiasSpec, ...]]:
+        """The weights and biases of one layer and direction, in operand order."""
+        return (tuple(w for w in self.weights if _suffix_of(w.name) == suffix),
+                tuple(b for b in self.biases if _suffix_of(b.name) == suffix))
 
     def array_shapes(self) -> dict[str, tuple[int, ...]]:
         """Every ``.npz`` key the model needs, with its shape, in operand order."""
@@ -228,29 +257,61 @@ def _lstm_weight_sizes(form: str, inputs: int, hidden: int) -> dict[str, tuple[_
     return {"W": (gates_rows, _Size(inputs + hidden, "input_size + hidden_size"))}
 
 
+def cell_suffix(layer: int, reverse: bool) -> str:
+    """PyTorch's name suffix of a layer and direction: ``""``, ``_l1``, ``_reverse``, ..."""
+    return ("" if layer == 0 else f"_l{layer}") + ("_reverse" if reverse else "")
+
+
+def _suffix_of(name: str) -> str:
+    match = re.search(r"(_l[1-9][0-9]*)?(_reverse)?$", name)
+    return match.group(0) if match else ""
+
+
 def _parse_lstm(desc: Mapping[str, Any]) -> Model:
     _check_fields(
         desc, "model", ["kind", "input_size", "hidden_size", "form", "weights"],
-        ["gate_activation", "reverse", "bias", "batch", "seq_len"],
+        ["gate_activation", "reverse", "num_layers", "bidirectional", "bias", "batch", "seq_len"],
     )
     inputs = _positive_int(desc["input_size"], "input_size")
     hidden = _positive_int(desc["hidden_size"], "hidden_size")
     form = _choice(desc["form"], "form", LSTM_FORMS)
-    sizes = _lstm_weight_sizes(form, inputs, hidden)
+    layers = _positive_int(desc.get("num_layers", 1), "num_layers")
+    bidirectional = _boolean(desc.get("bidirectional", False), "bidirectional")
+    reverse = _boolean(desc.get("reverse", False), "reverse")
+    if reverse and (bidirectional or layers > 1):
+        raise ValueError("reverse: a one-layer, one-direction LSTM only (a bidirectional "
+                         "model runs both directions itself)")
+    directions = 2 if bidirectional else 1
+    sizes: dict[str, tuple[_Size, _Size]] = {}
+    for layer in range(layers):
+        layer_inputs = inputs if layer == 0 else directions * hidden
+        for direction in range(directions):
+            suffix = cell_suffix(layer, bool(direction))
+            for name, shape in _lstm_weight_sizes(form, layer_inputs, hidden).items():
+                if layer > 0:
+                    shape = tuple(_Size(size.value, size.meaning.replace(
+                        "input_size", f"{directions} * hidden_size")) for size in shape)
+                sizes[name + suffix] = shape
     _check_fields(desc["weights"], "weights", list(sizes))
     weights = tuple(_parse_weight(name, desc["weights"][name], *shape) for name, shape in sizes.items())
     bias = _boolean(desc.get("bias", True), "bias")
+    biases = tuple(BiasSpec(name + suffix, 4 * hidden)
+                   for layer in range(layers) for direction in range(directions)
+                   for suffix in [cell_suffix(layer, bool(direction))]
+                   for name in ("b_ih", "b_hh")) if bias else ()
     return Model(
         kind="lstm",
         input_size=inputs,
         output_size=hidden,
         weights=weights,
-        biases=(BiasSpec("b_ih", 4 * hidden), BiasSpec("b_hh", 4 * hidden)) if bias else (),
+        biases=biases,
+        num_layers=layers,
+        bidirectional=bidirectional,
         batch=_optional_positive_int(desc.get("batch"), "batch"),
         seq_len=_optional_positive_int(desc.get("seq_len"), "seq_len"),
         form=form,
         gate_activation=_choice(desc.get("gate_activation", "sigmoid"), "gate_activation", GATE_ACTIVATIONS),
-        reverse=_boolean(desc.get("reverse", False), "reverse"),
+        reverse=reverse,
     )
 
 

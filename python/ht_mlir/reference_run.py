@@ -59,23 +59,43 @@ def _run_lstm(
         raise ValueError(f"an LSTM takes x or x, h0, c0 as inputs, got {len(inputs)} inputs")
     hidden = model.output_size
     x = _check_input("x", inputs[0], (model.seq_len, model.batch, model.input_size))
+    cells = model.cells()
+    state_shape = (len(cells), x.shape[1], hidden) if model.stacked_states else (x.shape[1], hidden)
     if len(inputs) == 3:
-        h0 = _check_input("h0", inputs[1], (x.shape[1], hidden))
-        c0 = _check_input("c0", inputs[2], (x.shape[1], hidden))
+        h0 = _check_input("h0", inputs[1], state_shape)
+        c0 = _check_input("c0", inputs[2], state_shape)
     else:
-        h0 = c0 = np.zeros((x.shape[1], hidden))
-    biases = (arrays["b_ih"], arrays["b_hh"]) if model.biases else (None, None)
+        h0 = c0 = np.zeros(state_shape)
+    if not model.stacked_states:
+        return list(_run_cell(model, matrices, arrays, "", model.reverse, x, h0, c0))
+    layer_input, h_n, c_n = x, np.empty(state_shape), np.empty(state_shape)
+    for layer in range(model.num_layers):
+        outputs = []
+        for index, (cell_layer, reverse, suffix) in enumerate(cells):
+            if cell_layer == layer:
+                out, h_n[index], c_n[index] = _run_cell(model, matrices, arrays, suffix, reverse,
+                                                        layer_input, h0[index], c0[index])
+                outputs.append(out)
+        layer_input = np.concatenate(outputs, axis=2)
+    return [layer_input, h_n, c_n]
+
+
+def _run_cell(model: Model, matrices: Mapping[str, reference.Matrix],
+              arrays: Mapping[str, np.ndarray], suffix: str, reverse: bool,
+              x: np.ndarray, h0: np.ndarray, c0: np.ndarray):
+    """One layer and direction (semantics section 4)."""
+    biases = (arrays["b_ih" + suffix], arrays["b_hh" + suffix]) if model.biases else (None, None)
     if model.form == "stacked":
-        weights: tuple[Any, ...] = (matrices["W_ih"], matrices["W_hh"])
+        weights: tuple[Any, ...] = (matrices["W_ih" + suffix], matrices["W_hh" + suffix])
         run = reference.lstm
     elif model.form == "per_gate":
-        weights = ([matrices[f"W_ih_{gate}"] for gate in GATES], matrices["W_hh"])
+        weights = ([matrices[f"W_ih_{gate}{suffix}"] for gate in GATES], matrices["W_hh" + suffix])
         run = reference.lstm_per_gate
     else:
-        weights = (matrices["W"],)
+        weights = (matrices["W" + suffix],)
         run = reference.lstm_fused
-    return list(run(x, h0, c0, *weights, *biases, gate_activation=model.gate_activation,
-                    reverse=model.reverse))
+    return run(x, h0, c0, *weights, *biases, gate_activation=model.gate_activation,
+               reverse=reverse)
 
 
 def run_reference(

@@ -153,16 +153,18 @@ class CompiledModel:
         inputs = [x_array]
         layered = False
         if self._is_lstm():
-            hidden = self.entry["inputs"][1]["shape"][-1]
-            batch = x_array.shape[1] if x_array.ndim == 3 else None
+            state_shape = self.entry["inputs"][1]["shape"]  # [B, H] or [L * D, B, H]
+            batch = x_array.shape[1] if x_array.ndim == 3 else 0
             if hx is None:
-                zeros = np.zeros((batch or 0, hidden), np.float32)
+                zeros = np.zeros([batch if isinstance(d, str) else d for d in state_shape],
+                                 np.float32)
                 inputs += [zeros, zeros]
             else:
                 if len(hx) != 2:
                     raise ValueError("hx must be a pair (h0, c0)")
                 states = [_as_float32(state, name) for state, name in zip(hx, ("h0", "c0"))]
-                if all(state.ndim == 3 and state.shape[0] == 1 for state in states):
+                if len(state_shape) == 2 and all(state.ndim == 3 and state.shape[0] == 1
+                                                 for state in states):
                     layered = True
                     states = [state[0] for state in states]
                 inputs += states

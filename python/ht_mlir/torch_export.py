@@ -5,8 +5,10 @@ Usage::
     PYTHONPATH=python python3 -m ht_mlir.torch_export CHECKPOINT -o model.mlir \\
         [--seq-len T] [--batch B] [--json model.json --npz weights.npz]
 
-``CHECKPOINT`` is a file written by ``ht_mlir.nn.save`` or the ``state_dict()`` of a
-one-layer, one-direction ``nn.LSTM`` or of an ``nn.Linear``, saved with ``torch.save``.
+``CHECKPOINT`` is a file written by ``ht_mlir.nn.save`` or the ``state_dict()`` of an
+``nn.LSTM`` (any ``num_layers``, ``bidirectional``; no projections) or of an
+``nn.Linear``, saved with ``torch.save``. Several layers or directions export as one
+``@forward`` whose states are ``[num_layers * directions, B, H]``, as PyTorch's.
 Dense PyTorch weights stay dense in the MLIR; ``ht-compress`` turns them into HT.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from typing import Any, Mapping, Sequence
 
@@ -24,6 +27,7 @@ from torch import nn
 from . import cli, nn as ht_nn
 from .export import write_mlir
 from .files import atomic_output
+from .model import cell_suffix
 
 _LSTM_KEYS = {"weight_ih_l0", "weight_hh_l0"}
 _LSTM_BIAS_KEYS = {"bias_ih_l0", "bias_hh_l0"}
@@ -35,20 +39,37 @@ def _numpy(tensor: torch.Tensor) -> np.ndarray:
 
 def _check_torch_lstm(module: nn.LSTM) -> None:
     unsupported = {
-        "num_layers": (module.num_layers, 1),
-        "bidirectional": (module.bidirectional, False),
         "proj_size": (module.proj_size, 0),
         "batch_first": (module.batch_first, False),
     }
     for name, (value, expected) in unsupported.items():
         if value != expected:
             raise ValueError(
-                f"nn.LSTM with {name}={value}: the compiler takes one-layer, one-direction, "
-                f"time-major LSTMs without projections ({name}={expected})"
+                f"nn.LSTM with {name}={value}: the compiler takes time-major LSTMs without "
+                f"projections ({name}={expected}; transpose batch-first data to [T, B, I])"
             )
 
 
+_LSTM_STATE_NAME = re.compile(r"(weight_ih|weight_hh|bias_ih|bias_hh)_l(0|[1-9][0-9]*)(_reverse)?")
+
+
 def _lstm_from_state(state: Mapping[str, torch.Tensor]) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """An nn.LSTM's state_dict, any number of layers and both directions (the layers and
+    directions read off the keys, as PyTorch names them)."""
+    cells = {}
+    for key in state:
+        match = _LSTM_STATE_NAME.fullmatch(key)
+        if not match:
+            raise ValueError(f"unexpected key '{key}' in an nn.LSTM state_dict (a projection "
+                             f"weight_hr is not supported)")
+        cells.setdefault((int(match.group(2)), bool(match.group(3))), set()).add(match.group(1))
+    layers = 1 + max(layer for layer, _ in cells)
+    bidirectional = any(reverse for _, reverse in cells)
+    directions = 2 if bidirectional else 1
+    expected = {(layer, bool(d)) for layer in range(layers) for d in range(directions)}
+    if set(cells) != expected:
+        raise ValueError(f"the state_dict's layers and directions {sorted(cells)} are not those of "
+                         f"a {layers}-layer{' bidirectional' if bidirectional else ''} nn.LSTM")
     w_ih, w_hh = state["weight_ih_l0"], state["weight_hh_l0"]
     hidden = w_hh.shape[1]
     if w_ih.dim() != 2 or w_hh.shape[0] != 4 * hidden or w_ih.shape[0] != 4 * hidden:
@@ -57,11 +78,25 @@ def _lstm_from_state(state: Mapping[str, torch.Tensor]) -> tuple[dict[str, Any],
             f"an LSTM's [4H, I] and [4H, H]"
         )
     bias = "bias_ih_l0" in state
-    desc = {"kind": "lstm", "input_size": w_ih.shape[1], "hidden_size": hidden, "form": "stacked",
-            "bias": bias, "weights": {"W_ih": {"format": "dense"}, "W_hh": {"format": "dense"}}}
-    arrays = {"W_ih": _numpy(w_ih), "W_hh": _numpy(w_hh)}
-    if bias:
-        arrays["b_ih"], arrays["b_hh"] = _numpy(state["bias_ih_l0"]), _numpy(state["bias_hh_l0"])
+    desc: dict[str, Any] = {"kind": "lstm", "input_size": w_ih.shape[1], "hidden_size": hidden,
+                            "form": "stacked", "bias": bias, "weights": {}}
+    if layers > 1:
+        desc["num_layers"] = layers
+    if bidirectional:
+        desc["bidirectional"] = True
+    arrays = {}
+    names = {"weight_ih": "W_ih", "weight_hh": "W_hh", "bias_ih": "b_ih", "bias_hh": "b_hh"}
+    for (layer, reverse), kinds in sorted(cells.items()):
+        if kinds != ({"weight_ih", "weight_hh"} | ({"bias_ih", "bias_hh"} if bias else set())):
+            raise ValueError(f"layer {layer}{' (reverse)' if reverse else ''} has {sorted(kinds)}; "
+                             f"expected the weights{' and biases' if bias else ''} of every layer")
+        suffix = cell_suffix(layer, reverse)
+        torch_suffix = f"_l{layer}" + ("_reverse" if reverse else "")
+        for kind in sorted(kinds):
+            name = names[kind] + suffix
+            arrays[name] = _numpy(state[kind + torch_suffix])
+            if kind.startswith("weight"):
+                desc["weights"][name] = {"format": "dense"}
     return desc, arrays
 
 
@@ -79,15 +114,13 @@ def _linear_from_state(state: Mapping[str, torch.Tensor]) -> tuple[dict[str, Any
 
 def _from_state_dict(state: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     keys = set(state)
-    if _LSTM_KEYS <= keys and keys <= _LSTM_KEYS | _LSTM_BIAS_KEYS:
+    if any(key.startswith("weight_hr") for key in keys):
+        raise ValueError("the state_dict has a projection (weight_hr_l*, nn.LSTM proj_size); "
+                         "the compiler takes LSTMs without projections")
+    if _LSTM_KEYS <= keys and all(_LSTM_STATE_NAME.fullmatch(key) for key in keys):
         return _lstm_from_state(state)
     if keys in ({"weight"}, {"weight", "bias"}):
         return _linear_from_state(state)
-    if any(key.endswith(("_l1", "_reverse")) or key.startswith("weight_hr") for key in keys):
-        raise ValueError(
-            "the state_dict has more than one layer, a reverse direction or a projection; "
-            "the compiler takes one-layer, one-direction LSTMs without projections"
-        )
     prefixes = sorted({key.rsplit(".", 1)[0] for key in keys if "." in key})
     layers = [prefix for prefix in prefixes
               if {f"{prefix}.{key}" for key in _LSTM_KEYS} <= keys

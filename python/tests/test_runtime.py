@@ -80,6 +80,27 @@ class RuntimeTest(unittest.TestCase):
             compiled_linear(np.ones((4, 6)), (np.ones(1), np.ones(1)))
         self.assertIn("this model takes ['x'], not a state pair", str(caught.exception))
 
+    def test_stacked_bidirectional_lstm_matches_pytorch(self):
+        torch.manual_seed(2)
+        lstm = torch.nn.LSTM(6, 4, num_layers=2, bidirectional=True)
+        compiled = self.compile(lstm)
+        x = torch.randn(5, 3, 6)
+        h0, c0 = torch.randn(4, 3, 4), torch.randn(4, 3, 4)
+        with torch.no_grad():
+            want, (want_h, want_c) = lstm(x, (h0, c0))
+            want_zero, (want_zero_h, _) = lstm(x)
+        out, (h_n, c_n) = compiled(x, (h0, c0))
+        self.assertEqual(list(out.shape), [5, 3, 8])
+        self.assertEqual(list(h_n.shape), [4, 3, 4])
+        for got, expected in ((out, want), (h_n, want_h), (c_n, want_c)):
+            self.assertLess(float((got - expected).abs().max()), 1e-5)
+        zero_out, (zero_h, _) = compiled(x)
+        self.assertLess(float((zero_out - want_zero).abs().max()), 1e-5)
+        self.assertLess(float((zero_h - want_zero_h).abs().max()), 1e-5)
+        with self.assertRaises(ValueError) as caught:
+            compiled(x, (h0[:2], c0[:2]))
+        self.assertIn("h0 has shape [2, 3, 4], expected [4, batch, 4]", str(caught.exception))
+
     def test_libraries_are_cached_by_content(self):
         linear = torch.nn.Linear(6, 3)
         first = self.compile(linear)

@@ -92,11 +92,16 @@ def check_lstm(runner: Runner, tag: str, module: torch.nn.Module, seq_len: int, 
     torch_export.export(module, model, seq_len=seq_len if static else None,
                         batch=batch if static else None)
     hidden = module.hidden_size
-    x, h0, c0 = float32_inputs((seq_len, batch, module.input_size), (batch, hidden), (batch, hidden))
+    # Several layers or directions: PyTorch's stacked states [L * D, B, H].
+    cells = (module.num_layers * (2 if module.bidirectional else 1)
+             if isinstance(module, torch.nn.LSTM) else 1)
+    state = (cells, batch, hidden) if cells > 1 else (batch, hidden)
+    x, h0, c0 = float32_inputs((seq_len, batch, module.input_size), state, state)
     with torch.no_grad():
-        output, (h_n, c_n) = module.double()(x, (h0.unsqueeze(0), c0.unsqueeze(0))
+        output, (h_n, c_n) = module.double()(x, (h0.reshape(cells, batch, hidden),
+                                                 c0.reshape(cells, batch, hidden))
                                              if isinstance(module, torch.nn.LSTM) else (h0, c0))
-    want = [output.numpy(), h_n.reshape(batch, hidden).numpy(), c_n.reshape(batch, hidden).numpy()]
+    want = [output.numpy(), h_n.reshape(state).numpy(), c_n.reshape(state).numpy()]
     inputs = [t.float().numpy() for t in (x, h0, c0)]
     worst = max(compare(f"{tag} ht-run result{i}", got, w)
                 for i, (got, w) in enumerate(zip(runner.ht_run(model, inputs, tag), want)))
@@ -180,6 +185,11 @@ def cases(runner: Runner) -> list[Callable[[], str]]:
         lambda: check_lstm(runner, "htlstm_fused", htnn.HTLSTM(
             24, 4, form="fused", w=layout([4, 4], [7, 4], 4, tree="(1,0)"), bias=False), 4, 3),
         lambda: check_lstm(runner, "torch_lstm", torch.nn.LSTM(24, 4), 8, 2),
+        lambda: check_lstm(runner, "torch_lstm_2_layers", torch.nn.LSTM(24, 4, num_layers=2), 5, 3),
+        lambda: check_lstm(runner, "torch_lstm_bidirectional", torch.nn.LSTM(
+            24, 5, bidirectional=True), 6, 2),
+        lambda: check_lstm(runner, "torch_lstm_3_layers_bidirectional", torch.nn.LSTM(
+            7, 3, num_layers=3, bidirectional=True, bias=False), 4, 3, static=True),
         lambda: check_linear(runner, "htlinear", htnn.HTLinear(24, 16, layout([2, 2, 4], [3, 4, 2], 2)), 5),
         lambda: check_compressed_lstm(runner),
         lambda: check_reported_error(runner),

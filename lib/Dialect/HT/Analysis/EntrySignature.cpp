@@ -3,6 +3,9 @@
 #include "ht/Dialect/HT/Analysis/EntrySignature.h"
 #include "ht/Dialect/HT/IR/HTOps.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "llvm/ADT/SmallBitVector.h"
+
 #include "llvm/ADT/EquivalenceClasses.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/raw_ostream.h"
@@ -26,6 +29,7 @@ public:
       classes.insert(key(value, dim));
       classes.unionSets(key(dims.front().first, dims.front().second),
                         key(value, dim));
+      if (!hint.empty())
       hints.try_emplace(key(value, dim), hint.str());
     }
   }
@@ -62,7 +66,54 @@ private:
   llvm::DenseMap<DimKey, std::string> hints;
 };
 
+/// Ties through the tensor ops an exported model assembles its layers with
+/// (slices of stacked states, concatenated directions, a stacked result):
+/// sizes taken from `tensor.dim`, destinations, the kept dimensions of a
+/// concatenation and of a cast.
+void collectTensorTies(func::FuncOp func, DimensionTies &ties) {
+  llvm::DenseMap<Value, std::pair<Value, unsigned>> dimOf;
+  func.walk([&](tensor::DimOp op) {
+    if (std::optional<int64_t> index = op.getConstantIndex())
+      dimOf[op.getResult()] = {op.getSource(), unsigned(*index)};
+  });
+  auto tieSize = [&](OpFoldResult size, Value result, unsigned dim) {
+    if (auto value = dyn_cast<Value>(size))
+      if (auto it = dimOf.find(value); it != dimOf.end())
+        ties.tie({it->second, {result, dim}}, "");
+  };
+  func.walk([&](Operation *op) {
+    if (auto empty = dyn_cast<tensor::EmptyOp>(op)) {
+      for (auto [dim, size] : llvm::enumerate(empty.getMixedSizes()))
+        tieSize(size, empty.getResult(), dim);
+    } else if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
+      llvm::SmallBitVector dropped = slice.getDroppedDims();
+      unsigned resultDim = 0;
+      for (auto [dim, size] : llvm::enumerate(slice.getMixedSizes()))
+        if (!dropped.test(dim))
+          tieSize(size, slice.getResult(), resultDim++);
+    } else if (auto insert = dyn_cast<tensor::InsertSliceOp>(op)) {
+      for (unsigned dim = 0; dim < insert.getDestType().getRank(); ++dim)
+        ties.tie({{insert.getDest(), dim}, {insert.getResult(), dim}}, "");
+    } else if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
+      for (unsigned dim = 0; dim < concat.getResultType().getRank(); ++dim) {
+        if (dim == concat.getDim())
+          continue;
+        SmallVector<std::pair<Value, unsigned>> dims = {{concat.getResult(), dim}};
+        for (Value input : concat.getInputs())
+          dims.push_back({input, dim});
+        ties.tie(dims, "");
+      }
+    } else if (auto cast = dyn_cast<tensor::CastOp>(op)) {
+      auto type = dyn_cast<RankedTensorType>(cast.getType());
+      if (type && isa<RankedTensorType>(cast.getSource().getType()))
+        for (unsigned dim = 0; dim < type.getRank(); ++dim)
+          ties.tie({{cast.getSource(), dim}, {cast.getResult(), dim}}, "");
+    }
+  });
+}
+
 void collectTies(func::FuncOp func, DimensionTies &ties) {
+  collectTensorTies(func, ties);
   func.walk([&](Operation *op) {
     if (auto linear = dyn_cast<LinearOp>(op)) {
       int64_t leading = linear.getInput().getType().getRank() - 1;
@@ -89,9 +140,18 @@ void collectTies(func::FuncOp func, DimensionTies &ties) {
   });
 }
 
-/// The role of an argument in the op that uses it ("x", "h0", ...).
+/// The role of an argument in the op that uses it ("x", "h0", ...), seen
+/// through the slices of stacked states.
 std::string inputName(BlockArgument arg) {
+  SmallVector<OpOperand *> uses;
   for (OpOperand &use : arg.getUses()) {
+    uses.push_back(&use);
+    if (auto slice = dyn_cast<tensor::ExtractSliceOp>(use.getOwner()))
+      for (OpOperand &sliceUse : slice.getResult().getUses())
+        uses.push_back(&sliceUse);
+  }
+  for (OpOperand *usePointer : uses) {
+    OpOperand &use = *usePointer;
     Operation *owner = use.getOwner();
     if (auto linear = dyn_cast<LinearOp>(owner);
         linear && use.get() == linear.getInput())
@@ -106,6 +166,18 @@ std::string inputName(BlockArgument arg) {
 }
 
 std::string outputName(Value value, unsigned index) {
+  // A result assembled from layers is named after what it assembles: the
+  // concatenated directions' outputs, the stacked final states.
+  while (Operation *owner = value.getDefiningOp()) {
+    if (auto insert = dyn_cast<tensor::InsertSliceOp>(owner))
+      value = insert.getSource();
+    else if (auto concat = dyn_cast<tensor::ConcatOp>(owner))
+      value = concat.getInputs().front();
+    else if (auto cast = dyn_cast<tensor::CastOp>(owner))
+      value = cast.getSource();
+    else
+      break;
+  }
   if (auto result = dyn_cast<OpResult>(value)) {
     Operation *owner = result.getOwner();
     unsigned number = result.getResultNumber();
