@@ -47,6 +47,20 @@ class DescriptionTest(unittest.TestCase):
         )
         self.assertEqual(parse_model(fused).array_shapes(), {"W": (8, 8)})
 
+    def test_layers_and_directions_name_their_weights_as_pytorch(self):
+        dense = {"format": "dense"}
+        names = ["W_ih", "W_hh", "W_ih_reverse", "W_hh_reverse", "W_ih_l1", "W_hh_l1",
+                 "W_ih_l1_reverse", "W_hh_l1_reverse"]
+        model = parse_model(variant(TINY_LSTM, num_layers=2, bidirectional=True,
+                                    weights={name: dense for name in names}))
+        shapes = model.array_shapes()
+        # Layer 1 reads both directions' outputs: 2 * hidden_size = 4 columns.
+        self.assertEqual(shapes["W_ih_l1"], (8, 4))
+        self.assertEqual(shapes["W_ih_reverse"], (8, 6))
+        self.assertEqual([c[2] for c in model.cells()], ["", "_reverse", "_l1", "_l1_reverse"])
+        self.assertIn("b_hh_l1_reverse", shapes)
+        self.assertTrue(model.stacked_states)
+
     def test_errors_name_the_field_and_expected_value(self):
         cases = [
             (variant(TINY_LSTM, kind="gru"), "kind: expected one of lstm, linear"),
@@ -78,6 +92,13 @@ class DescriptionTest(unittest.TestCase):
              "weights.W.format: expected one of dense, ht, got 'sparse'"),
             (with_ht_field("col_modes", [2, 3, 3], TINY_LINEAR, "W"), "expected 12 (in_features)"),
             (variant(TINY_LINEAR, seq_len=3), "model: unknown field 'seq_len'"),
+            (variant(TINY_LSTM, num_layers=0), "num_layers: expected a positive integer"),
+            (variant(TINY_LSTM, bidirectional=1), "bidirectional: expected true or false"),
+            (variant(TINY_LSTM, reverse="yes"), "reverse: expected true or false"),
+            (variant(TINY_LSTM, num_layers=2, reverse=True),
+             "reverse: a one-layer, one-direction LSTM only"),
+            (variant(TINY_LSTM, num_layers=2), "weights: missing field 'W_ih_l1'"),
+            (variant(TINY_LSTM, bidirectional=True), "weights: missing field 'W_ih_reverse'"),
         ]
         for desc, message in cases:
             with self.subTest(message=message), self.assertRaises(ValueError) as caught:
