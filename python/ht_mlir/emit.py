@@ -95,7 +95,15 @@ def _lstm_op(model: Model, results: Sequence[str], operands: Sequence[str],
         op += f" gate_activation = {model.gate_activation}"
     if reverse:
         op += " reverse"
+    if model.batch_first:
+        op += " batch_first"
     return op + f" : ({', '.join(types)}) -> ({', '.join(result_types)})"
+
+
+def _sequence_type(model: Model, features: int) -> str:
+    """``[T, B, features]``, or ``[B, T, features]`` batch-first."""
+    steps, batch = model.seq_len, model.batch
+    return tensor_type((batch, steps, features) if model.batch_first else (steps, batch, features))
 
 
 def _stacked_lstm_body(model: Model) -> tuple[str, list[str]]:
@@ -105,10 +113,10 @@ def _stacked_lstm_body(model: Model) -> tuple[str, list[str]]:
     batch, steps, hidden = model.batch, model.seq_len, model.output_size
     cells = model.cells()
     width = model.directions * hidden
-    x_type = tensor_type((steps, batch, model.input_size))
+    x_type = _sequence_type(model, model.input_size)
     state_type = tensor_type((len(cells), batch, hidden))
     slice_type = tensor_type((batch, hidden))
-    cell_out_type = tensor_type((steps, batch, hidden))
+    cell_out_type = _sequence_type(model, hidden)
     # The batch read off each state: each slice then ties its state's size to x's
     # (what the C API checks).
     lines = ["%c1 = arith.constant 1 : index", "%batch = tensor.dim %h0, %c1 : " + state_type,
@@ -134,7 +142,7 @@ def _stacked_lstm_body(model: Model) -> tuple[str, list[str]]:
         if len(outputs) == 1:
             layer_input, layer_type = outputs[0], cell_out_type
         else:
-            layer_type = tensor_type((steps, batch, width))
+            layer_type = _sequence_type(model, width)
             lines.append(f"%y_{layer} = tensor.concat dim(2) {', '.join(outputs)} : "
                          f"({', '.join([cell_out_type] * len(outputs))}) -> {layer_type}")
             layer_input = f"%y_{layer}"
@@ -157,24 +165,12 @@ def _lstm_body(model: Model) -> tuple[str, list[str]]:
     """Signature and the op and return lines of an LSTM ``@forward``."""
     if model.stacked_states:
         return _stacked_lstm_body(model)
-    batch, steps, hidden = model.batch, model.seq_len, model.output_size
-    arg_types = [
-        tensor_type((steps, batch, model.input_size)),
-        tensor_type((batch, hidden)),
-        tensor_type((batch, hidden)),
-    ]
-    result_types = [tensor_type((steps, batch, hidden)), arg_types[1], arg_types[2]]
-    weights = [_VALUE_NAMES[w.name] for w in model.weights]
-    operand_types = arg_types + [weight_type(w) for w in model.weights]
-    op = f"{', '.join(_LSTM_RESULTS)} = ht.lstm {model.form} %x, %h0, %c0 weights({', '.join(weights)})"
-    if model.biases:
-        op += f" biases({', '.join(_VALUE_NAMES[b.name] for b in model.biases)})"
-        operand_types += [tensor_type((b.size,)) for b in model.biases]
-    if model.gate_activation != "sigmoid":
-        op += f" gate_activation = {model.gate_activation}"
-    if model.reverse:
-        op += " reverse"
-    op += f" : ({', '.join(operand_types)}) -> ({', '.join(result_types)})"
+    batch, hidden = model.batch, model.output_size
+    arg_types = [_sequence_type(model, model.input_size), tensor_type((batch, hidden)),
+                 tensor_type((batch, hidden))]
+    result_types = [_sequence_type(model, hidden), arg_types[1], arg_types[2]]
+    op = _lstm_op(model, _LSTM_RESULTS, ["%x", "%h0", "%c0"], arg_types, result_types, "",
+                  model.reverse)
     signature = (
         f"@forward(%x: {arg_types[0]}, %h0: {arg_types[1]}, %c0: {arg_types[2]}) "
         f"-> ({', '.join(result_types)})"

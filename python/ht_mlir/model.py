@@ -7,6 +7,7 @@ A description is a JSON object. An LSTM (semantics sections 4 and 5)::
      "gate_activation": "sigmoid" | "hard_sigmoid",   (optional, default "sigmoid")
      "reverse": true | false,                         (optional, default false: steps run T-1 down to 0)
      "num_layers": L, "bidirectional": true | false,  (optional, default 1 and false)
+     "batch_first": true | false,                     (optional, default false: x is [T, B, I])
      "bias": true | false,                            (optional, default true)
      "batch": int | null, "seq_len": int | null,      (optional, default null = dynamic)
      "weights": {NAME: WEIGHT, ...}}
@@ -124,6 +125,7 @@ class Model:
     reverse: bool = False
     num_layers: int = 1
     bidirectional: bool = False
+    batch_first: bool = False
 
     @property
     def directions(self) -> int:
@@ -270,7 +272,8 @@ def _suffix_of(name: str) -> str:
 def _parse_lstm(desc: Mapping[str, Any]) -> Model:
     _check_fields(
         desc, "model", ["kind", "input_size", "hidden_size", "form", "weights"],
-        ["gate_activation", "reverse", "num_layers", "bidirectional", "bias", "batch", "seq_len"],
+        ["gate_activation", "reverse", "num_layers", "bidirectional", "batch_first", "bias",
+         "batch", "seq_len"],
     )
     inputs = _positive_int(desc["input_size"], "input_size")
     hidden = _positive_int(desc["hidden_size"], "hidden_size")
@@ -307,6 +310,7 @@ def _parse_lstm(desc: Mapping[str, Any]) -> Model:
         biases=biases,
         num_layers=layers,
         bidirectional=bidirectional,
+        batch_first=_boolean(desc.get("batch_first", False), "batch_first"),
         batch=_optional_positive_int(desc.get("batch"), "batch"),
         seq_len=_optional_positive_int(desc.get("seq_len"), "seq_len"),
         form=form,

@@ -14,6 +14,7 @@ model sees; the arithmetic is then float64 as the numerical contract prescribes.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -58,6 +59,12 @@ def _run_lstm(
     if len(inputs) not in (1, 3):
         raise ValueError(f"an LSTM takes x or x, h0, c0 as inputs, got {len(inputs)} inputs")
     hidden = model.output_size
+    if model.batch_first:  # the reference runs time-major; the results go back
+        shape = (model.batch, model.seq_len, model.input_size)
+        results = _run_lstm(replace(model, batch_first=False), matrices, arrays,
+                            [np.swapaxes(_check_input("x", inputs[0], shape), 0, 1),
+                             *inputs[1:]])
+        return [np.swapaxes(results[0], 0, 1), *results[1:]]
     x = _check_input("x", inputs[0], (model.seq_len, model.batch, model.input_size))
     cells = model.cells()
     state_shape = (len(cells), x.shape[1], hidden) if model.stacked_states else (x.shape[1], hidden)

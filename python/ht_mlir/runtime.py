@@ -154,10 +154,11 @@ class CompiledModel:
         layered = False
         if self._is_lstm():
             state_shape = self.entry["inputs"][1]["shape"]  # [B, H] or [L * D, B, H]
-            batch = x_array.shape[1] if x_array.ndim == 3 else 0
             if hx is None:
-                zeros = np.zeros([batch if isinstance(d, str) else d for d in state_shape],
-                                 np.float32)
+                # The batch as x gives it, wherever its layout has it.
+                known = self._bind_sizes([x_array], self.entry["inputs"][:1])
+                zeros = np.zeros([known.get(d, 0) if isinstance(d, str) else d
+                                  for d in state_shape], np.float32)
                 inputs += [zeros, zeros]
             else:
                 if len(hx) != 2:
@@ -191,9 +192,10 @@ class CompiledModel:
             return output, (h_n, c_n)
         return outputs[0] if len(outputs) == 1 else tuple(outputs)
 
-    def _bind_sizes(self, inputs: list[np.ndarray]) -> dict[str, int]:
+    def _bind_sizes(self, inputs: list[np.ndarray],
+                    tensors: list[dict[str, Any]] | None = None) -> dict[str, int]:
         values: dict[str, int] = {}
-        for array, tensor in zip(inputs, self.entry["inputs"]):
+        for array, tensor in zip(inputs, tensors or self.entry["inputs"]):
             shape = tensor["shape"]
             expected = "[" + ", ".join(str(d) for d in shape) + "]"
             if array.ndim != len(shape):

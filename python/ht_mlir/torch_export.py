@@ -38,16 +38,9 @@ def _numpy(tensor: torch.Tensor) -> np.ndarray:
 
 
 def _check_torch_lstm(module: nn.LSTM) -> None:
-    unsupported = {
-        "proj_size": (module.proj_size, 0),
-        "batch_first": (module.batch_first, False),
-    }
-    for name, (value, expected) in unsupported.items():
-        if value != expected:
-            raise ValueError(
-                f"nn.LSTM with {name}={value}: the compiler takes time-major LSTMs without "
-                f"projections ({name}={expected}; transpose batch-first data to [T, B, I])"
-            )
+    if module.proj_size != 0:
+        raise ValueError(f"nn.LSTM with proj_size={module.proj_size}: the compiler takes LSTMs "
+                         f"without projections (proj_size=0)")
 
 
 _LSTM_STATE_NAME = re.compile(r"(weight_ih|weight_hh|bias_ih|bias_hh)_l(0|[1-9][0-9]*)(_reverse)?")
@@ -152,6 +145,8 @@ def describe(module: nn.Module, seq_len: int | None = None, batch: int | None = 
     if isinstance(module, nn.LSTM):
         _check_torch_lstm(module)
         desc, arrays = _lstm_from_state(module.state_dict())
+        if module.batch_first:
+            desc["batch_first"] = True
         return {**desc, "seq_len": seq_len, "batch": batch}, arrays
     if isinstance(module, nn.Linear):
         _no_seq_len(seq_len)
@@ -178,8 +173,8 @@ def export(module: nn.Module, path: str | os.PathLike[str], *, seq_len: int | No
     write_mlir(desc, arrays, path)
 
 
-def load_checkpoint(path: str, seq_len: int | None = None, batch: int | None = None
-                    ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+def load_checkpoint(path: str, seq_len: int | None = None, batch: int | None = None,
+                    batch_first: bool = False) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """Description and arrays of a checkpoint file (see the module docstring)."""
     try:
         checkpoint = torch.load(path, map_location="cpu", weights_only=True)
@@ -193,16 +188,24 @@ def load_checkpoint(path: str, seq_len: int | None = None, batch: int | None = N
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ValueError(f"{path}: not a readable torch.save file of tensors: {first}{hint}") from None
     if isinstance(checkpoint, dict) and checkpoint.get("format") == ht_nn.CHECKPOINT_FORMAT:
+        if batch_first:
+            raise ValueError(f"{path}: batch_first is for an nn.LSTM state_dict; an ht_mlir.nn "
+                             "module is time-major")
         return describe(ht_nn.load(path), seq_len, batch)
     if not isinstance(checkpoint, Mapping) or not all(isinstance(v, torch.Tensor) for v in checkpoint.values()):
         raise ValueError(f"{path}: expected an ht_mlir.nn.save checkpoint or a state_dict of tensors")
     desc, arrays = _from_state_dict(checkpoint)
     if desc["kind"] == "lstm":
         # A state_dict does not record batch_first: say which layout the model takes.
-        print(f"note: {path} is a state_dict, which does not say whether the LSTM was "
-              "batch_first; the exported model takes time-major input [T, B, I] (transpose "
-              "batch-first data)", file=sys.stderr)
+        if batch_first:
+            desc["batch_first"] = True
+        else:
+            print(f"note: {path} is a state_dict, which does not say whether the LSTM was "
+                  "batch_first; the exported model takes time-major input [T, B, I] "
+                  "(--batch-first for [B, T, I])", file=sys.stderr)
     if desc["kind"] == "linear":
+        if batch_first:
+            raise ValueError(f"{path}: batch_first is for an nn.LSTM state_dict, not a linear layer")
         _no_seq_len(seq_len)
         return {**desc, "batch": batch}, arrays
     return {**desc, "seq_len": seq_len, "batch": batch}, arrays
@@ -214,10 +217,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("-o", "--output", required=True, help="MLIR file to write")
     parser.add_argument("--seq-len", type=int, help="static sequence length (default: dynamic)")
     parser.add_argument("--batch", type=int, help="static batch size (default: dynamic)")
+    parser.add_argument("--batch-first", action="store_true",
+                        help="an nn.LSTM state_dict's input is [B, T, I] (nn.LSTM(batch_first=True))")
     parser.add_argument("--json", help="also write the model description here")
     parser.add_argument("--npz", help="also write the weights here (float32 .npz)")
     args = parser.parse_args(argv)
-    desc, arrays = load_checkpoint(args.checkpoint, args.seq_len, args.batch)
+    desc, arrays = load_checkpoint(args.checkpoint, args.seq_len, args.batch, args.batch_first)
     write_mlir(desc, arrays, args.output)
     if args.json:
         with atomic_output(args.json) as file:

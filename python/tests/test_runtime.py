@@ -101,6 +101,18 @@ class RuntimeTest(unittest.TestCase):
             compiled(x, (h0[:2], c0[:2]))
         self.assertIn("h0 has shape [2, 3, 4], expected [4, batch, 4]", str(caught.exception))
 
+    def test_batch_first_lstm(self):
+        torch.manual_seed(3)
+        lstm = torch.nn.LSTM(6, 4, num_layers=2, batch_first=True)
+        compiled = self.compile(lstm)
+        x = torch.randn(3, 5, 6)  # [B, T, I]
+        with torch.no_grad():
+            want, (want_h, _) = lstm(x)
+        out, (h_n, _) = compiled(x)
+        self.assertEqual(list(out.shape), [3, 5, 4])
+        self.assertLess(float((out - want).abs().max()), 1e-5)
+        self.assertLess(float((h_n - want_h).abs().max()), 1e-5)
+
     def test_libraries_are_cached_by_content(self):
         linear = torch.nn.Linear(6, 3)
         first = self.compile(linear)

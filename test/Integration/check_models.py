@@ -133,11 +133,13 @@ def lstm_configs(rng: random.Random) -> Iterator[dict[str, Any]]:
             cases, [(1, 1), (4, 3), (7, 1), (1, 2), (64, 2)]):
         static = rng.random() < 0.3
         # The (4, 3) and (7, 1) runs go backward in time (a bidirectional
-        # layer's reverse half).
+        # layer's reverse half); the (1, 2) and (4, 3) ones take batch-first
+        # input.
         yield lstm_config(form, weights, rng,
                           seq_len=seq_len if static else None,
                           batch=batch if static else None,
                           reverse=(seq_len, batch) in ((4, 3), (7, 1)),
+                          batch_first=(seq_len, batch) in ((1, 2), (4, 3)),
                           _run=(seq_len, batch))
 
 
@@ -178,7 +180,8 @@ def random_inputs(config: dict[str, Any], run: tuple[int, int],
         return [rng.standard_normal((batch, config["in_features"])).astype(np.float32)]
     seq_len, batch = run
     hidden = config["hidden_size"]
-    return [rng.standard_normal((seq_len, batch, config["input_size"])).astype(np.float32),
+    x_shape = ((batch, seq_len) if config.get("batch_first") else (seq_len, batch))
+    return [rng.standard_normal((*x_shape, config["input_size"])).astype(np.float32),
             0.5 * rng.standard_normal((batch, hidden)).astype(np.float32),
             0.5 * rng.standard_normal((batch, hidden)).astype(np.float32)]
 
@@ -190,11 +193,10 @@ def c_program(config: dict[str, Any], inputs: list[np.ndarray], num_outputs: int
     if config["kind"] == "linear":
         sizes = [] if config["batch"] else [str(inputs[0].shape[0])]
     else:
-        sizes = []
-        if not config["seq_len"]:
-            sizes.append(str(inputs[0].shape[0]))
-        if not config["batch"]:
-            sizes.append(str(inputs[0].shape[1]))
+        # The dynamic sizes in the order x first uses them (the C API's).
+        dims = (("batch", "seq_len") if config.get("batch_first") else ("seq_len", "batch"))
+        sizes = [str(inputs[0].shape[index]) for index, name in enumerate(dims)
+                 if not config[name]]
     return "\n".join([
         '#include "model.h"',
         "#include <stdio.h>",

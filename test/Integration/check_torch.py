@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import json
 import os
 import re
 import subprocess
@@ -62,12 +63,17 @@ class Runner:
             results.append(np.load(path))
         return results
 
-    def c_api(self, model: str, sizes: list[int], inputs: list[np.ndarray],
+    def c_api(self, model: str, sizes: dict[str, int], inputs: list[np.ndarray],
               output_shapes: list[tuple[int, ...]], tag: str) -> list[np.ndarray]:
-        """Compiles with ht-compile and calls <tag>_forward(sizes..., inputs..., outputs...)."""
+        """Compiles with ht-compile and calls <tag>_forward(sizes..., inputs..., outputs...),
+        the sizes in the order the library's signature lists them."""
         library = os.path.join(self.work, f"lib{tag}.so")
+        signature = os.path.join(self.work, f"{tag}.json")
         self.tool("ht-compile", model, "-o", library, "--prefix", tag,
-                  "--header", os.path.join(self.work, f"{tag}.h"))
+                  "--header", os.path.join(self.work, f"{tag}.h"), "--signature", signature)
+        with open(signature, encoding="utf-8") as file:
+            (entry_signature,) = json.load(file)["entries"]
+        sizes = [sizes[name] for name in entry_signature["sizes"]]
         entry = getattr(ctypes.CDLL(library), f"{tag}_forward")
         outputs = [np.zeros(shape, dtype=np.float32) for shape in output_shapes]
         arrays = [np.ascontiguousarray(a, dtype=np.float32) for a in inputs] + outputs
@@ -96,7 +102,9 @@ def check_lstm(runner: Runner, tag: str, module: torch.nn.Module, seq_len: int, 
     cells = (module.num_layers * (2 if module.bidirectional else 1)
              if isinstance(module, torch.nn.LSTM) else 1)
     state = (cells, batch, hidden) if cells > 1 else (batch, hidden)
-    x, h0, c0 = float32_inputs((seq_len, batch, module.input_size), state, state)
+    batch_first = getattr(module, "batch_first", False)
+    x_shape = (batch, seq_len, module.input_size) if batch_first else (seq_len, batch, module.input_size)
+    x, h0, c0 = float32_inputs(x_shape, state, state)
     with torch.no_grad():
         output, (h_n, c_n) = module.double()(x, (h0.reshape(cells, batch, hidden),
                                                  c0.reshape(cells, batch, hidden))
@@ -105,7 +113,7 @@ def check_lstm(runner: Runner, tag: str, module: torch.nn.Module, seq_len: int, 
     inputs = [t.float().numpy() for t in (x, h0, c0)]
     worst = max(compare(f"{tag} ht-run result{i}", got, w)
                 for i, (got, w) in enumerate(zip(runner.ht_run(model, inputs, tag), want)))
-    sizes = [] if static else [seq_len, batch]
+    sizes = {} if static else {"seq_len": seq_len, "batch": batch}
     got = runner.c_api(model, sizes, inputs, [w.shape for w in want], tag)
     worst = max([worst] + [compare(f"{tag} C API result{i}", g, w) for i, (g, w) in enumerate(zip(got, want))])
     return f"{tag}: ht-run and C API match PyTorch, rel. error {worst:.1e}"
@@ -120,7 +128,7 @@ def check_linear(runner: Runner, tag: str, module: torch.nn.Module, batch: int) 
         want = module.double()(x).numpy()
     inputs = [x.float().numpy()]
     worst = compare(f"{tag} ht-run", runner.ht_run(model, inputs, tag)[0], want)
-    got = runner.c_api(model, [batch], inputs, [want.shape], tag)[0]
+    got = runner.c_api(model, {"batch": batch}, inputs, [want.shape], tag)[0]
     worst = max(worst, compare(f"{tag} C API", got, want))
     return f"{tag}: ht-run and C API match PyTorch, rel. error {worst:.1e}"
 
@@ -190,6 +198,10 @@ def cases(runner: Runner) -> list[Callable[[], str]]:
             24, 5, bidirectional=True), 6, 2),
         lambda: check_lstm(runner, "torch_lstm_3_layers_bidirectional", torch.nn.LSTM(
             7, 3, num_layers=3, bidirectional=True, bias=False), 4, 3, static=True),
+        lambda: check_lstm(runner, "torch_lstm_batch_first", torch.nn.LSTM(
+            24, 4, batch_first=True), 6, 3),
+        lambda: check_lstm(runner, "torch_lstm_batch_first_2_layers_bidirectional", torch.nn.LSTM(
+            9, 5, num_layers=2, bidirectional=True, batch_first=True), 5, 2),
         lambda: check_linear(runner, "htlinear", htnn.HTLinear(24, 16, layout([2, 2, 4], [3, 4, 2], 2)), 5),
         lambda: check_compressed_lstm(runner),
         lambda: check_reported_error(runner),

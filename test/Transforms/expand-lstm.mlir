@@ -96,3 +96,22 @@ func.func @reverse(%x: tensor<?x?x6xf32>, %h: tensor<?x2xf32>, %c: tensor<?x2xf3
    -> (tensor<?x?x2xf32>, tensor<?x2xf32>, tensor<?x2xf32>)
   return %o, %hn, %cn : tensor<?x?x2xf32>, tensor<?x2xf32>, tensor<?x2xf32>
 }
+
+// -----
+
+// Batch-first: step t reads x[:, t, :] and writes output[:, t, :] (strided
+// slices, no transpose).
+// CHECK-LABEL: func.func @batch_first
+// CHECK-SAME: (%[[X:.*]]: tensor<?x?x6xf32>,
+// CHECK: %[[T:.*]] = tensor.dim %[[X]], %c1 : tensor<?x?x6xf32>
+// CHECK: scf.for %[[STEP:.*]] = %{{.*}} to %[[T]] step
+// CHECK-NEXT: tensor.extract_slice %[[X]][0, %[[STEP]], 0] [%{{.*}}, 1, 6] [1, 1, 1] : tensor<?x?x6xf32> to tensor<?x6xf32>
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, %[[STEP]], 0] [%{{.*}}, 1, 2] [1, 1, 1] : tensor<?x2xf32> into tensor<?x?x2xf32>
+func.func @batch_first(%x: tensor<?x?x6xf32>, %h: tensor<?x2xf32>, %c: tensor<?x2xf32>,
+                       %wih: tensor<8x6xf32>, %whh: tensor<8x2xf32>)
+    -> (tensor<?x?x2xf32>, tensor<?x2xf32>, tensor<?x2xf32>) {
+  %o, %hn, %cn = ht.lstm stacked %x, %h, %c weights(%wih, %whh) batch_first
+    : (tensor<?x?x6xf32>, tensor<?x2xf32>, tensor<?x2xf32>, tensor<8x6xf32>, tensor<8x2xf32>)
+   -> (tensor<?x?x2xf32>, tensor<?x2xf32>, tensor<?x2xf32>)
+  return %o, %hn, %cn : tensor<?x?x2xf32>, tensor<?x2xf32>, tensor<?x2xf32>
+}

@@ -67,6 +67,18 @@ func.func @batch_mismatch(%x: tensor<?x4x210xf32>, %h: tensor<3x6xf32>, %wih: !w
 
 // -----
 
+// Batch-first, the batch is the input's first dimension.
+!w3 = !ht.matrix<[4, 2, 3] x [5, 6, 7], tree = ((0, 1), 2), leaf_ranks = [2, 3, 4], node_ranks = [1, 6], f32>
+
+func.func @batch_first_mismatch(%x: tensor<4x3x210xf32>, %h: tensor<3x6xf32>, %wih: !w3, %whh: tensor<24x6xf32>) {
+  // expected-error @+1 {{'ht.lstm' op input's batch size 4 differs from h0's 3}}
+  %o, %hn, %cn = ht.lstm stacked %x, %h, %h weights(%wih, %whh) batch_first
+    : (tensor<4x3x210xf32>, tensor<3x6xf32>, tensor<3x6xf32>, !w3, tensor<24x6xf32>) -> (tensor<4x3x6xf32>, tensor<3x6xf32>, tensor<3x6xf32>)
+  return
+}
+
+// -----
+
 !w3 = !ht.matrix<[4, 2, 3] x [5, 6, 7], tree = ((0, 1), 2), leaf_ranks = [2, 3, 4], node_ranks = [1, 6], f32>
 
 func.func @state_element_type(%x: tensor<?x?x210xf32>, %h: tensor<?x6xf64>, %wih: !w3, %whh: tensor<24x6xf32>) {

@@ -54,6 +54,7 @@ func.func @linear(%x: tensor<?x210xf32>, %x3: tensor<3x?x210xf32>, %v: tensor<21
 // CHECK: ht.lstm stacked %{{.*}}, %{{.*}}, %{{.*}} weights(%{{.*}}, %{{.*}}) biases(%{{.*}}, %{{.*}}) : (tensor<?x?x210xf32>, tensor<?x6xf32>, tensor<?x6xf32>, !ht.matrix<{{.*}}>, tensor<24x6xf32>, tensor<24xf32>, tensor<24xf32>) -> (tensor<?x?x6xf32>, tensor<?x6xf32>, tensor<?x6xf32>)
 // CHECK: ht.lstm stacked {{.*}} weights(%{{.*}}, %{{.*}}) gate_activation = hard_sigmoid : (tensor<5x2x210xf32>
 // CHECK: ht.lstm stacked {{.*}} weights(%{{.*}}, %{{.*}}) gate_activation = hard_sigmoid reverse : (tensor<5x2x210xf32>
+// CHECK: ht.lstm stacked {{.*}} weights(%{{.*}}, %{{.*}}) reverse batch_first : (tensor<2x5x210xf32>
 func.func @lstm_stacked(%x: tensor<?x?x210xf32>, %h: tensor<?x6xf32>, %c: tensor<?x6xf32>,
                         %wih: !w3, %whh: tensor<24x6xf32>, %b: tensor<24xf32>,
                         %xs: tensor<5x2x210xf32>, %hs: tensor<2x6xf32>) {
@@ -66,6 +67,10 @@ func.func @lstm_stacked(%x: tensor<?x?x210xf32>, %h: tensor<?x6xf32>, %c: tensor
   %o3, %hn3, %cn3 = ht.lstm stacked %xs, %hs, %hs weights(%wih, %whh) gate_activation = hard_sigmoid reverse
     : (tensor<5x2x210xf32>, tensor<2x6xf32>, tensor<2x6xf32>, !w3, tensor<24x6xf32>)
    -> (tensor<5x2x6xf32>, tensor<2x6xf32>, tensor<2x6xf32>)
+  %xb = tensor.empty() : tensor<2x5x210xf32>
+  %o4, %hn4, %cn4 = ht.lstm stacked %xb, %hs, %hs weights(%wih, %whh) reverse batch_first
+    : (tensor<2x5x210xf32>, tensor<2x6xf32>, tensor<2x6xf32>, !w3, tensor<24x6xf32>)
+   -> (tensor<2x5x6xf32>, tensor<2x6xf32>, tensor<2x6xf32>)
   return
 }
 

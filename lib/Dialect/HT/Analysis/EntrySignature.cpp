@@ -121,11 +121,12 @@ void collectTies(func::FuncOp func, DimensionTies &ties) {
         ties.tie({{linear.getInput(), dim}, {linear.getResult(), dim}},
                  leading == 1 ? "batch" : "batch" + std::to_string(dim));
     } else if (auto lstm = dyn_cast<LSTMOp>(op)) {
-      ties.tie({{lstm.getInput(), 0}, {lstm.getOutput(), 0}}, "seq_len");
-      ties.tie({{lstm.getInput(), 1},
+      unsigned time = lstm.getBatchFirst() ? 1 : 0, batch = 1 - time;
+      ties.tie({{lstm.getInput(), time}, {lstm.getOutput(), time}}, "seq_len");
+      ties.tie({{lstm.getInput(), batch},
                 {lstm.getH0(), 0},
                 {lstm.getC0(), 0},
-                {lstm.getOutput(), 1},
+                {lstm.getOutput(), batch},
                 {lstm.getHN(), 0},
                 {lstm.getCN(), 0}},
                "batch");

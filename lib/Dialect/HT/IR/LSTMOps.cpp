@@ -100,15 +100,18 @@ bool dimsCompatible(int64_t a, int64_t b) {
   return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
 }
 
-/// Verifies the operands of an ht.lstm (`isSequence`) or ht.lstm_cell.
+/// Verifies the operands of an ht.lstm (`isSequence`, time-major unless
+/// `batchFirst`) or ht.lstm_cell.
 template <typename OpTy>
-LogicalResult verifyLSTMOperands(OpTy op, bool isSequence) {
+LogicalResult verifyLSTMOperands(OpTy op, bool isSequence,
+                                 bool batchFirst = false) {
   RankedTensorType inputType = op.getInput().getType();
   auto h0Type = cast<RankedTensorType>(op.getH0().getType());
   auto c0Type = cast<RankedTensorType>(op.getC0().getType());
   Type elementType = inputType.getElementType();
   int64_t expectedRank = isSequence ? 3 : 2;
-  const char *layout = isSequence ? "[T, B, I]" : "[B, I]";
+  const char *layout =
+      isSequence ? (batchFirst ? "[B, T, I]" : "[T, B, I]") : "[B, I]";
 
   if (inputType.getRank() != expectedRank)
     return op.emitOpError("input must be ")
@@ -124,7 +127,7 @@ LogicalResult verifyLSTMOperands(OpTy op, bool isSequence) {
   if (c0Type != h0Type)
     return op.emitOpError("c0 has type ")
            << c0Type << "; expected the type of h0, " << h0Type;
-  int64_t inputBatch = inputType.getShape()[expectedRank - 2];
+  int64_t inputBatch = inputType.getShape()[isSequence && !batchFirst ? 1 : 0];
   if (!dimsCompatible(inputBatch, h0Type.getDimSize(0)))
     return op.emitOpError("input's batch size ")
            << inputBatch << " differs from h0's " << h0Type.getDimSize(0);
@@ -187,8 +190,9 @@ LogicalResult verifyResultType(Operation *op, StringRef name, Type actual,
 } // namespace
 
 LogicalResult LSTMOp::verify() {
-  if (failed(verifyLSTMOperands(*this, /*isSequence=*/true)))
+  if (failed(verifyLSTMOperands(*this, /*isSequence=*/true, getBatchFirst())))
     return failure();
+  // The output keeps the input's layout, [T, B, H] or [B, T, H].
   RankedTensorType inputType = getInput().getType();
   Type stateType = getH0().getType();
   auto expectedOutput = RankedTensorType::get(

@@ -134,6 +134,10 @@ struct ExpandLSTM : public OpRewritePattern<LSTMOp> {
     SmallVector<OpFoldResult> inputSizes =
         tensor::getMixedSizes(rewriter, loc, input);
     OpFoldResult batch = tensor::getMixedSize(rewriter, loc, h0, 0);
+    // Batch-first, a step is the strided slice [:, t, :] of the input and
+    // of the output: no transpose anywhere.
+    bool batchFirst = op.getBatchFirst();
+    unsigned timeDim = batchFirst ? 1 : 0;
     Value output = tensor::EmptyOp::create(
         rewriter, loc,
         ArrayRef<OpFoldResult>{inputSizes[0], inputSizes[1],
@@ -143,7 +147,8 @@ struct ExpandLSTM : public OpRewritePattern<LSTMOp> {
       output = tensor::CastOp::create(rewriter, loc, outputType, output);
     Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
     Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    Value steps = getValueOrCreateConstantIndexOp(rewriter, loc, inputSizes[0]);
+    Value steps =
+        getValueOrCreateConstantIndexOp(rewriter, loc, inputSizes[timeDim]);
     auto sliceType = RankedTensorType::get(
         {cast<RankedTensorType>(h0.getType()).getDimSize(0), inputSize},
         inputType.getElementType());
@@ -161,18 +166,27 @@ struct ExpandLSTM : public OpRewritePattern<LSTMOp> {
                 arith::SubIOp::create(builder, bodyLoc, steps, one), iteration);
           OpFoldResult unit = builder.getIndexAttr(1);
           OpFoldResult origin = builder.getIndexAttr(0);
-          Value x = tensor::ExtractSliceOp::create(
-              builder, bodyLoc, sliceType, input,
-              ArrayRef<OpFoldResult>{t, origin, origin},
-              ArrayRef<OpFoldResult>{unit, batch,
-                                     builder.getIndexAttr(inputSize)},
-              ArrayRef<OpFoldResult>{unit, unit, unit});
+          // Offsets and sizes of step t's [B, features] slice.
+          auto at = [&](int64_t features) {
+            SmallVector<OpFoldResult> offsets = {t, origin, origin};
+            SmallVector<OpFoldResult> sizes = {unit, batch,
+                                               builder.getIndexAttr(features)};
+            if (batchFirst) {
+              std::swap(offsets[0], offsets[1]);
+              std::swap(sizes[0], sizes[1]);
+            }
+            return std::make_pair(offsets, sizes);
+          };
+          SmallVector<OpFoldResult> strides = {unit, unit, unit};
+          auto [inputOffsets, inputSliceSizes] = at(inputSize);
+          Value x = tensor::ExtractSliceOp::create(builder, bodyLoc, sliceType,
+                                                   input, inputOffsets,
+                                                   inputSliceSizes, strides);
           auto [h, c] = emitStep(builder, bodyLoc, step, x, state[0], state[1]);
+          auto [outputOffsets, outputSizes] = at(hidden);
           Value written = tensor::InsertSliceOp::create(
-              builder, bodyLoc, h, state[2],
-              ArrayRef<OpFoldResult>{t, origin, origin},
-              ArrayRef<OpFoldResult>{unit, batch, builder.getIndexAttr(hidden)},
-              ArrayRef<OpFoldResult>{unit, unit, unit});
+              builder, bodyLoc, h, state[2], outputOffsets, outputSizes,
+              strides);
           scf::YieldOp::create(builder, bodyLoc, ValueRange{h, c, written});
         });
     rewriter.replaceOp(op, ValueRange{loop.getResult(2), loop.getResult(0),

@@ -65,7 +65,8 @@ struct HoistInputProjection : public OpRewritePattern<LSTMOp> {
         op, op.getResultTypes(),
         WeightFormAttr::get(rewriter.getContext(), WeightForm::Projected),
         projection, op.getH0(), op.getC0(), ValueRange{recurrent},
-        ValueRange{}, op.getGateActivationAttr(), op.getReverseAttr());
+        ValueRange{}, op.getGateActivationAttr(), op.getReverseAttr(),
+        op.getBatchFirstAttr());
     return success();
   }
 };

@@ -204,8 +204,8 @@ class HT_LSTMBase<string mnemonic, dag extraArguments = (ins),
   let hasVerifier = 1;
 }
 
-def HT_LSTMOp : HT_LSTMBase<"lstm", (ins UnitAttr:$reverse),
-                             "(`reverse` $reverse^)?"> {
+def HT_LSTMOp : HT_LSTMBase<"lstm", (ins UnitAttr:$reverse, UnitAttr:$batch_first),
+                             "(`reverse` $reverse^)? (`batch_first` $batch_first^)?"> {
   let summary = "A one-layer, one-direction LSTM over a whole sequence";
   let description = [{
     PyTorch's `nn.LSTM` semantics: `input` is time-major `[T, B, I]`, `h0` and
@@ -226,6 +226,11 @@ def HT_LSTMOp : HT_LSTMBase<"lstm", (ins UnitAttr:$reverse),
 
     `biases(b_ih, b_hh)`, each `[4H]`, are optional. `gate_activation` is
     `sigmoid` (default) or `hard_sigmoid` (`clamp(0.2 x + 0.5, 0, 1)`).
+
+    With `batch_first` the input is `[B, T, I]` and the output `[B, T, H]`
+    (PyTorch's `batch_first=True`; the states stay `[B, H]`): each step
+    reads and writes a strided `[B, ...]` slice, so no transpose is ever
+    made, and a hoisted projection is computed in that layout too.
 
     With `reverse` the steps run from `t = T - 1` down to 0: `output[t]` is
     the state after step `t` and `h_n`, `c_n` are those after step 0. This is
