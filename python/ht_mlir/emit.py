@@ -13,7 +13,7 @@ from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 
-from .model import HTLayout, Model, WeightSpec, _suffix_of
+from .model import HTLayout, Model, WeightSpec, suffix_of
 from .tree import format_tree
 
 # SSA names of the weight and bias values, by model array name.
@@ -77,7 +77,7 @@ def _weight_constant(weight: WeightSpec) -> str:
 
 def _value_name(name: str) -> str:
     """The SSA name of a weight or bias: its base's, plus its layer/direction suffix."""
-    suffix = _suffix_of(name)
+    suffix = suffix_of(name)
     return _VALUE_NAMES[name[:len(name) - len(suffix)]] + suffix
 
 

@@ -143,8 +143,8 @@ class Model:
 
     def cell_weights(self, suffix: str) -> tuple[tuple[WeightSpec, ...], tuple[BiasSpec, ...]]:
         """The weights and biases of one layer and direction, in operand order."""
-        return (tuple(w for w in self.weights if _suffix_of(w.name) == suffix),
-                tuple(b for b in self.biases if _suffix_of(b.name) == suffix))
+        return (tuple(w for w in self.weights if suffix_of(w.name) == suffix),
+                tuple(b for b in self.biases if suffix_of(b.name) == suffix))
 
     def array_shapes(self) -> dict[str, tuple[int, ...]]:
         """Every ``.npz`` key the model needs, with its shape, in operand order."""
@@ -264,7 +264,8 @@ def cell_suffix(layer: int, reverse: bool) -> str:
     return ("" if layer == 0 else f"_l{layer}") + ("_reverse" if reverse else "")
 
 
-def _suffix_of(name: str) -> str:
+def suffix_of(name: str) -> str:
+    """The layer/direction suffix of a weight or bias name (``"_l1_reverse"``, or ``""``)."""
     match = re.search(r"(_l[1-9][0-9]*)?(_reverse)?$", name)
     return match.group(0) if match else ""
 

@@ -30,7 +30,6 @@ from .files import atomic_output
 from .model import cell_suffix
 
 _LSTM_KEYS = {"weight_ih_l0", "weight_hh_l0"}
-_LSTM_BIAS_KEYS = {"bias_ih_l0", "bias_hh_l0"}
 
 
 def _numpy(tensor: torch.Tensor) -> np.ndarray:
