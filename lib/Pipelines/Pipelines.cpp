@@ -36,6 +36,7 @@ void mlir::ht::buildHTOptimizePipeline(OpPassManager &pm,
     func.addPass(createHTHoistInputProjection());
   // From here on every product is an ht.linear, in the loop or out of it.
   func.addPass(createHTExpandLSTM());
+  func.addPass(createHTExpandGRU());
   if (options.fuseGates)
     func.addPass(
         createHTFuseGates(planningOptions<HTFuseGatesOptions>(options)));

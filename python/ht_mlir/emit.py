@@ -20,9 +20,9 @@ from .tree import format_tree
 _VALUE_NAMES = {
     "W_ih": "%wih", "W_hh": "%whh", "W": "%w",
     "W_ih_i": "%wi", "W_ih_f": "%wf", "W_ih_g": "%wg", "W_ih_o": "%wo",
+    "W_ih_r": "%wr", "W_ih_z": "%wz", "W_ih_n": "%wn",
     "b_ih": "%bih", "b_hh": "%bhh", "b": "%b",
 }
-_LSTM_RESULTS = ("%out", "%hT", "%cT")
 
 
 def blob_key(array_name: str) -> str:
@@ -81,11 +81,12 @@ def _value_name(name: str) -> str:
     return _VALUE_NAMES[name[:len(name) - len(suffix)]] + suffix
 
 
-def _lstm_op(model: Model, results: Sequence[str], operands: Sequence[str],
-             operand_types: Sequence[str], result_types: Sequence[str], suffix: str,
-             reverse: bool) -> str:
+def _recurrent_op(model: Model, results: Sequence[str], operands: Sequence[str],
+                  operand_types: Sequence[str], result_types: Sequence[str], suffix: str,
+                  reverse: bool) -> str:
+    """One layer and direction: an ``ht.lstm`` or ``ht.gru``."""
     weights, biases = model.cell_weights(suffix)
-    op = (f"{', '.join(results)} = ht.lstm {model.form} {', '.join(operands)} "
+    op = (f"{', '.join(results)} = ht.{model.kind} {model.form} {', '.join(operands)} "
           f"weights({', '.join(_value_name(w.name) for w in weights)})")
     types = list(operand_types) + [weight_type(w) for w in weights]
     if biases:
@@ -106,23 +107,26 @@ def _sequence_type(model: Model, features: int) -> str:
     return tensor_type((batch, steps, features) if model.batch_first else (steps, batch, features))
 
 
-def _stacked_lstm_body(model: Model) -> tuple[str, list[str]]:
+def _stacked_recurrent_body(model: Model) -> tuple[str, list[str]]:
     """``@forward`` of several layers or directions: states ``[L * D, B, H]`` sliced per
-    layer and direction, each layer an ``ht.lstm`` per direction (the directions'
-    outputs concatenated), the final states stacked again."""
-    batch, steps, hidden = model.batch, model.seq_len, model.output_size
+    layer and direction, each layer an ``ht.lstm`` (``ht.gru``) per direction (the
+    directions' outputs concatenated), the final states stacked again."""
+    batch, hidden = model.batch, model.output_size
     cells = model.cells()
     width = model.directions * hidden
     x_type = _sequence_type(model, model.input_size)
     state_type = tensor_type((len(cells), batch, hidden))
     slice_type = tensor_type((batch, hidden))
     cell_out_type = _sequence_type(model, hidden)
+    states = [name[0] for name in model.state_names]  # "h", "c"
     # The batch read off each state: each slice then ties its state's size to x's
     # (what the C API checks).
-    lines = ["%c1 = arith.constant 1 : index", "%batch = tensor.dim %h0, %c1 : " + state_type,
-             "%batch_c = tensor.dim %c0, %c1 : " + state_type]
-    batch_size = "%batch" if batch is None else str(batch)
-    batch_sizes = {"h0": batch_size, "c0": "%batch_c" if batch is None else str(batch)}
+    lines = ["%c1 = arith.constant 1 : index"]
+    batch_sizes = {}
+    for state in states:
+        lines.append(f"%batch_{state} = tensor.dim %{state}0, %c1 : {state_type}")
+        batch_sizes[state] = f"%batch_{state}" if batch is None else str(batch)
+    batch_size = batch_sizes["h"]
     layer_input, layer_type = "%x", x_type
     finals = []
     for layer in range(model.num_layers):
@@ -130,13 +134,14 @@ def _stacked_lstm_body(model: Model) -> tuple[str, list[str]]:
         for index, (cell_layer, reverse, suffix) in enumerate(cells):
             if cell_layer != layer:
                 continue
-            for state in ("h0", "c0"):
-                lines.append(f"%{state}_{index} = tensor.extract_slice %{state}[{index}, 0, 0] "
+            for state in states:
+                lines.append(f"%{state}0_{index} = tensor.extract_slice %{state}0[{index}, 0, 0] "
                              f"[1, {batch_sizes[state]}, {hidden}] [1, 1, 1] : {state_type} to {slice_type}")
-            names = [f"%out_{index}", f"%hT_{index}", f"%cT_{index}"]
-            lines.append(_lstm_op(model, names, [layer_input, f"%h0_{index}", f"%c0_{index}"],
-                                  [layer_type, slice_type, slice_type],
-                                  [cell_out_type, slice_type, slice_type], suffix, reverse))
+            names = [f"%out_{index}"] + [f"%{state}T_{index}" for state in states]
+            lines.append(_recurrent_op(
+                model, names, [layer_input] + [f"%{state}0_{index}" for state in states],
+                [layer_type] + [slice_type] * len(states),
+                [cell_out_type] + [slice_type] * len(states), suffix, reverse))
             outputs.append(names[0])
             finals.append(index)
         if len(outputs) == 1:
@@ -146,36 +151,37 @@ def _stacked_lstm_body(model: Model) -> tuple[str, list[str]]:
             lines.append(f"%y_{layer} = tensor.concat dim(2) {', '.join(outputs)} : "
                          f"({', '.join([cell_out_type] * len(outputs))}) -> {layer_type}")
             layer_input = f"%y_{layer}"
-    for state, result in (("h", "%hn"), ("c", "%cn")):
+    for state in states:
         stack = f"%{state}_stack"
-        lines.append(f"{stack}0 = tensor.empty({'%batch' if batch is None else ''}) : {state_type}")
+        lines.append(f"{stack}0 = tensor.empty({'%batch_h' if batch is None else ''}) : {state_type}")
         for step, index in enumerate(finals):
             target = f"{stack}{step}"
-            written = f"{stack}{step + 1}" if step + 1 < len(finals) else result
+            written = f"{stack}{step + 1}" if step + 1 < len(finals) else f"%{state}n"
             lines.append(f"{written} = tensor.insert_slice %{state}T_{index} into {target}[{index}, 0, 0] "
                          f"[1, {batch_size}, {hidden}] [1, 1, 1] : {slice_type} into {state_type}")
-    result_types = [layer_type, state_type, state_type]
-    lines.append(f"return {layer_input}, %hn, %cn : {', '.join(result_types)}")
-    signature = (f"@forward(%x: {x_type}, %h0: {state_type}, %c0: {state_type}) "
-                 f"-> ({', '.join(result_types)})")
+    result_types = [layer_type] + [state_type] * len(states)
+    lines.append(f"return {layer_input}, {', '.join(f'%{state}n' for state in states)} : "
+                 f"{', '.join(result_types)}")
+    arguments = ", ".join([f"%x: {x_type}"] + [f"%{state}0: {state_type}" for state in states])
+    signature = f"@forward({arguments}) -> ({', '.join(result_types)})"
     return signature, lines
 
 
-def _lstm_body(model: Model) -> tuple[str, list[str]]:
-    """Signature and the op and return lines of an LSTM ``@forward``."""
+def _recurrent_body(model: Model) -> tuple[str, list[str]]:
+    """Signature and the op and return lines of an LSTM or GRU ``@forward``."""
     if model.stacked_states:
-        return _stacked_lstm_body(model)
+        return _stacked_recurrent_body(model)
     batch, hidden = model.batch, model.output_size
-    arg_types = [_sequence_type(model, model.input_size), tensor_type((batch, hidden)),
-                 tensor_type((batch, hidden))]
-    result_types = [_sequence_type(model, hidden), arg_types[1], arg_types[2]]
-    op = _lstm_op(model, _LSTM_RESULTS, ["%x", "%h0", "%c0"], arg_types, result_types, "",
-                  model.reverse)
-    signature = (
-        f"@forward(%x: {arg_types[0]}, %h0: {arg_types[1]}, %c0: {arg_types[2]}) "
-        f"-> ({', '.join(result_types)})"
-    )
-    ret = f"return {', '.join(_LSTM_RESULTS)} : {', '.join(result_types)}"
+    states = [name[0] for name in model.state_names]
+    state_type = tensor_type((batch, hidden))
+    arg_types = [_sequence_type(model, model.input_size)] + [state_type] * len(states)
+    result_types = [_sequence_type(model, hidden)] + [state_type] * len(states)
+    results = ["%out"] + [f"%{state}T" for state in states]
+    arguments = ["%x"] + [f"%{state}0" for state in states]
+    op = _recurrent_op(model, results, arguments, arg_types, result_types, "", model.reverse)
+    signature = (f"@forward({', '.join(f'{a}: {t}' for a, t in zip(arguments, arg_types))}) "
+                 f"-> ({', '.join(result_types)})")
+    ret = f"return {', '.join(results)} : {', '.join(result_types)}"
     return signature, [op, ret]
 
 
@@ -198,7 +204,7 @@ def module_text(model: Model, arrays: Mapping[str, np.ndarray]) -> Iterator[str]
 
     A generator, so that a large dense weight is hex-encoded one blob at a time.
     """
-    signature, tail = _lstm_body(model) if model.kind == "lstm" else _linear_body(model)
+    signature, tail = _recurrent_body(model) if model.recurrent else _linear_body(model)
     constants = [_weight_constant(weight) for weight in model.weights]
     constants += [
         f"{_value_name(b.name)} = arith.constant {_resource(b.name, (b.size,))}" for b in model.biases

@@ -20,7 +20,11 @@ and direction has its own weights and biases, named as PyTorch names them: the s
 ``_l{k}`` for layer ``k >= 1`` and ``_reverse`` for the backward direction
 (``W_ih_l1_reverse``); layer ``k >= 1`` reads the ``D * H`` outputs of the layer
 below (``D`` = 2 directions, or 1). Such a model's states are ``[L * D, B, H]`` and its
-output ``[T, B, D * H]`` (forward then backward halves). A linear layer::
+output ``[T, B, D * H]`` (forward then backward halves). A GRU (PyTorch's ``nn.GRU``,
+gates r, z, n) is described as an LSTM with ``"kind": "gru"``, the forms ``stacked``
+(``W_ih`` [3H x I], ``W_hh`` [3H x H]) and ``per_gate`` (``W_ih_r``, ``W_ih_z``,
+``W_ih_n`` [H x I] each, ``W_hh``), biases [3H], no ``gate_activation`` and one state
+``h0``. A linear layer::
 
     {"kind": "linear", "in_features": N, "out_features": M,
      "bias": true | false, "batch": int | null, "weights": {"W": WEIGHT}}
@@ -35,7 +39,8 @@ Arrays (the ``.npz`` file), all float32 once exported:
 - HT weight ``NAME``: ``NAME.leaf0`` .. ``NAME.leaf{d-1}`` of shape [m_k, n_k, r_k], by
   mode, and ``NAME.transfer0`` .. ``NAME.transfer{d-2}`` of shape [r_left, r_right, r_t],
   internal nodes in preorder;
-- biases: ``b_ih`` and ``b_hh`` [4H] for an LSTM, ``b`` [M] for a linear layer.
+- biases: ``b_ih`` and ``b_hh`` [4H] for an LSTM ([3H] for a GRU), ``b`` [M] for a linear
+  layer.
 """
 
 from __future__ import annotations
@@ -49,8 +54,11 @@ import numpy as np
 from .tree import DimensionTree, parse_tree, transfer_shapes
 
 LSTM_FORMS = ("stacked", "per_gate", "fused")
+GRU_FORMS = ("stacked", "per_gate")
 GATE_ACTIVATIONS = ("sigmoid", "hard_sigmoid")
 GATES = ("i", "f", "g", "o")
+GRU_GATES = ("r", "z", "n")
+RECURRENT_KINDS = ("lstm", "gru")
 
 
 @dataclass(frozen=True)
@@ -108,8 +116,8 @@ class BiasSpec:
 class Model:
     """A validated model description.
 
-    ``output_size`` is ``hidden_size`` for an LSTM and ``out_features`` for a linear
-    layer. ``weights`` and ``biases`` are in the operand order of the emitted op.
+    ``output_size`` is ``hidden_size`` for an LSTM or GRU and ``out_features`` for a
+    linear layer. ``weights`` and ``biases`` are in the operand order of the emitted op.
     ``form`` and ``seq_len`` are ``None`` for a linear layer.
     """
 
@@ -126,6 +134,20 @@ class Model:
     num_layers: int = 1
     bidirectional: bool = False
     batch_first: bool = False
+
+    @property
+    def recurrent(self) -> bool:
+        return self.kind in RECURRENT_KINDS
+
+    @property
+    def gates(self) -> tuple[str, ...]:
+        """The gates, in the order their rows are stacked."""
+        return GRU_GATES if self.kind == "gru" else GATES
+
+    @property
+    def state_names(self) -> tuple[str, ...]:
+        """The initial states ``@forward`` takes after ``x``."""
+        return ("h0",) if self.kind == "gru" else ("h0", "c0")
 
     @property
     def directions(self) -> int:
@@ -247,15 +269,17 @@ def parse_weight(name: str, obj: Any, rows: int, cols: int) -> WeightSpec:
     return _parse_weight(name, obj, _Size(rows, "rows"), _Size(cols, "columns"))
 
 
-def _lstm_weight_sizes(form: str, inputs: int, hidden: int) -> dict[str, tuple[_Size, _Size]]:
-    """Weight names of an LSTM form, in operand order, with their (rows, cols)."""
-    gates_rows = _Size(4 * hidden, "4 * hidden_size")
+def _recurrent_weight_sizes(kind: str, form: str, inputs: int, hidden: int
+                            ) -> dict[str, tuple[_Size, _Size]]:
+    """Weight names of an LSTM or GRU form, in operand order, with their (rows, cols)."""
+    gates = GRU_GATES if kind == "gru" else GATES
+    gates_rows = _Size(len(gates) * hidden, f"{len(gates)} * hidden_size")
     recurrent = (gates_rows, _Size(hidden, "hidden_size"))
     if form == "stacked":
         return {"W_ih": (gates_rows, _Size(inputs, "input_size")), "W_hh": recurrent}
     if form == "per_gate":
         gate_shape = (_Size(hidden, "hidden_size"), _Size(inputs, "input_size"))
-        return {**{f"W_ih_{gate}": gate_shape for gate in GATES}, "W_hh": recurrent}
+        return {**{f"W_ih_{gate}": gate_shape for gate in gates}, "W_hh": recurrent}
     return {"W": (gates_rows, _Size(inputs + hidden, "input_size + hidden_size"))}
 
 
@@ -270,28 +294,31 @@ def suffix_of(name: str) -> str:
     return match.group(0) if match else ""
 
 
-def _parse_lstm(desc: Mapping[str, Any]) -> Model:
-    _check_fields(
-        desc, "model", ["kind", "input_size", "hidden_size", "form", "weights"],
-        ["gate_activation", "reverse", "num_layers", "bidirectional", "batch_first", "bias",
-         "batch", "seq_len"],
-    )
+def _parse_recurrent(desc: Mapping[str, Any]) -> Model:
+    kind = desc["kind"]
+    optional = ["reverse", "num_layers", "bidirectional", "batch_first", "bias", "batch", "seq_len"]
+    if kind == "lstm":
+        optional.append("gate_activation")
+    _check_fields(desc, "model", ["kind", "input_size", "hidden_size", "form", "weights"], optional)
     inputs = _positive_int(desc["input_size"], "input_size")
     hidden = _positive_int(desc["hidden_size"], "hidden_size")
-    form = _choice(desc["form"], "form", LSTM_FORMS)
+    if kind == "gru" and desc["form"] == "fused":
+        raise ValueError("form: a GRU has no fused form (its reset gate scales the recurrent "
+                         "product alone); expected one of stacked, per_gate")
+    form = _choice(desc["form"], "form", GRU_FORMS if kind == "gru" else LSTM_FORMS)
     layers = _positive_int(desc.get("num_layers", 1), "num_layers")
     bidirectional = _boolean(desc.get("bidirectional", False), "bidirectional")
     reverse = _boolean(desc.get("reverse", False), "reverse")
     if reverse and (bidirectional or layers > 1):
-        raise ValueError("reverse: a one-layer, one-direction LSTM only (a bidirectional "
-                         "model runs both directions itself)")
+        raise ValueError(f"reverse: a one-layer, one-direction {kind.upper()} only (a "
+                         "bidirectional model runs both directions itself)")
     directions = 2 if bidirectional else 1
     sizes: dict[str, tuple[_Size, _Size]] = {}
     for layer in range(layers):
         layer_inputs = inputs if layer == 0 else directions * hidden
         for direction in range(directions):
             suffix = cell_suffix(layer, bool(direction))
-            for name, shape in _lstm_weight_sizes(form, layer_inputs, hidden).items():
+            for name, shape in _recurrent_weight_sizes(kind, form, layer_inputs, hidden).items():
                 if layer > 0:
                     shape = tuple(_Size(size.value, size.meaning.replace(
                         "input_size", f"{directions} * hidden_size")) for size in shape)
@@ -299,12 +326,13 @@ def _parse_lstm(desc: Mapping[str, Any]) -> Model:
     _check_fields(desc["weights"], "weights", list(sizes))
     weights = tuple(_parse_weight(name, desc["weights"][name], *shape) for name, shape in sizes.items())
     bias = _boolean(desc.get("bias", True), "bias")
-    biases = tuple(BiasSpec(name + suffix, 4 * hidden)
+    gate_rows = (3 if kind == "gru" else 4) * hidden
+    biases = tuple(BiasSpec(name + suffix, gate_rows)
                    for layer in range(layers) for direction in range(directions)
                    for suffix in [cell_suffix(layer, bool(direction))]
                    for name in ("b_ih", "b_hh")) if bias else ()
     return Model(
-        kind="lstm",
+        kind=kind,
         input_size=inputs,
         output_size=hidden,
         weights=weights,
@@ -343,11 +371,11 @@ def parse_model(desc: Mapping[str, Any]) -> Model:
     if not isinstance(desc, Mapping):
         raise ValueError(f"model: expected a JSON object, got {type(desc).__name__}")
     kind = desc.get("kind")
-    if kind == "lstm":
-        return _parse_lstm(desc)
+    if kind in RECURRENT_KINDS:
+        return _parse_recurrent(desc)
     if kind == "linear":
         return _parse_linear(desc)
-    raise ValueError(f"kind: expected one of lstm, linear, got {kind!r}")
+    raise ValueError(f"kind: expected one of lstm, gru, linear, got {kind!r}")
 
 
 def check_arrays(model: Model, arrays: Mapping[str, Any]) -> dict[str, np.ndarray]:

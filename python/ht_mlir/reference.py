@@ -255,3 +255,59 @@ def lstm_fused(
     """LSTM whose weights are one ``4H x (I + H)`` matrix applied to ``[x_t, h_{t-1}]``."""
     W_ih, W_hh = split_fused(W, np.shape(x)[2])
     return lstm(x, h0, c0, W_ih, W_hh, b_ih, b_hh, gate_activation, reverse)
+
+
+def gru(
+    x: np.ndarray,
+    h0: np.ndarray,
+    W_ih: Matrix,
+    W_hh: Matrix,
+    b_ih: np.ndarray | None = None,
+    b_hh: np.ndarray | None = None,
+    reverse: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One-layer, one-direction PyTorch GRU (semantics section 4), gate order r, z, n:
+    ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))``, ``h' = (1 - z) * n + z * h``.
+
+    ``x`` is ``[T, B, I]``, ``h0`` is ``[B, H]``. Returns all hidden states ``[T, B, H]``
+    and the final ``h``; ``reverse`` as for :func:`lstm`.
+    """
+    w_ih, w_hh = as_dense(W_ih), as_dense(W_hh)
+    x = np.asarray(x, dtype=np.float64)
+    h = np.asarray(h0, dtype=np.float64)
+    steps, batch, inputs = x.shape
+    hidden = w_hh.shape[1]
+    if w_ih.shape != (3 * hidden, inputs) or w_hh.shape != (3 * hidden, hidden):
+        raise ValueError(
+            f"W_ih {list(w_ih.shape)} and W_hh {list(w_hh.shape)} must be "
+            f"[{3 * hidden}, {inputs}] and [{3 * hidden}, {hidden}]"
+        )
+    if h.shape != (batch, hidden):
+        raise ValueError(f"h0 {list(h.shape)} must be [{batch}, {hidden}]")
+    bias_ih = np.zeros(3 * hidden) if b_ih is None else np.asarray(b_ih, dtype=np.float64)
+    bias_hh = np.zeros(3 * hidden) if b_hh is None else np.asarray(b_hh, dtype=np.float64)
+    out = np.empty((steps, batch, hidden))
+    for t in (reversed(range(steps)) if reverse else range(steps)):
+        a_r, a_z, a_n = np.split(x[t] @ w_ih.T + bias_ih, 3, axis=1)
+        b_r, b_z, b_n = np.split(h @ w_hh.T + bias_hh, 3, axis=1)
+        r, z = sigmoid(a_r + b_r), sigmoid(a_z + b_z)
+        n = np.tanh(a_n + r * b_n)
+        h = (1.0 - z) * n + z * h
+        out[t] = h
+    return out, h
+
+
+def gru_per_gate(
+    x: np.ndarray,
+    h0: np.ndarray,
+    W_ih_gates: Sequence[Matrix],
+    W_hh: Matrix,
+    b_ih: np.ndarray | None = None,
+    b_hh: np.ndarray | None = None,
+    reverse: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """GRU whose input weight is given as three ``H x I`` matrices in order r, z, n."""
+    if len(W_ih_gates) != 3:
+        raise ValueError(f"expected 3 gate matrices (r, z, n), got {len(W_ih_gates)}")
+    stacked = np.concatenate([as_dense(w) for w in W_ih_gates], axis=0)
+    return gru(x, h0, stacked, W_hh, b_ih, b_hh, reverse)

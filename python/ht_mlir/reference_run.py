@@ -5,8 +5,8 @@ Usage::
     PYTHONPATH=python python3 -m ht_mlir.reference_run MODEL.json WEIGHTS.npz \\
         --input x.npy [--input h0.npy --input c0.npy] --output-dir DIR
 
-Inputs are in the order of ``@forward``'s arguments (an LSTM without ``h0``/``c0`` starts
-from zeros). Outputs are written as float64 ``DIR/result0.npy``, ``result1.npy``, ... in
+Inputs are in the order of ``@forward``'s arguments (an LSTM without ``h0``/``c0``, a GRU
+without ``h0``, starts from zeros). Outputs are written as float64 ``DIR/result0.npy``, ``result1.npy``, ... in
 result order. Weights and inputs are first rounded to float32, the numbers the compiled
 model sees; the arithmetic is then float64 as the numerical contract prescribes.
 """
@@ -50,48 +50,61 @@ def _check_input(name: str, array: np.ndarray, shape: Sequence[int | None]) -> n
     return array.astype(np.float32).astype(np.float64)
 
 
-def _run_lstm(
+def _run_recurrent(
     model: Model,
     matrices: Mapping[str, reference.Matrix],
     arrays: Mapping[str, np.ndarray],
     inputs: Sequence[np.ndarray],
 ) -> list[np.ndarray]:
-    if len(inputs) not in (1, 3):
-        raise ValueError(f"an LSTM takes x or x, h0, c0 as inputs, got {len(inputs)} inputs")
+    """An LSTM's or GRU's results: the output sequence, then the final states."""
+    names = ("x",) + model.state_names
+    if len(inputs) not in (1, len(names)):
+        raise ValueError(f"an {model.kind.upper()} takes x or {', '.join(names)} as inputs, "
+                         f"got {len(inputs)} inputs")
     hidden = model.output_size
     if model.batch_first:  # the reference runs time-major; the results go back
         shape = (model.batch, model.seq_len, model.input_size)
-        results = _run_lstm(replace(model, batch_first=False), matrices, arrays,
-                            [np.swapaxes(_check_input("x", inputs[0], shape), 0, 1),
-                             *inputs[1:]])
+        results = _run_recurrent(replace(model, batch_first=False), matrices, arrays,
+                                 [np.swapaxes(_check_input("x", inputs[0], shape), 0, 1),
+                                  *inputs[1:]])
         return [np.swapaxes(results[0], 0, 1), *results[1:]]
     x = _check_input("x", inputs[0], (model.seq_len, model.batch, model.input_size))
     cells = model.cells()
     state_shape = (len(cells), x.shape[1], hidden) if model.stacked_states else (x.shape[1], hidden)
-    if len(inputs) == 3:
-        h0 = _check_input("h0", inputs[1], state_shape)
-        c0 = _check_input("c0", inputs[2], state_shape)
+    if len(inputs) > 1:
+        states = [_check_input(name, state, state_shape)
+                  for name, state in zip(model.state_names, inputs[1:])]
     else:
-        h0 = c0 = np.zeros(state_shape)
+        states = [np.zeros(state_shape) for _ in model.state_names]
     if not model.stacked_states:
-        return list(_run_cell(model, matrices, arrays, "", model.reverse, x, h0, c0))
-    layer_input, h_n, c_n = x, np.empty(state_shape), np.empty(state_shape)
+        return list(_run_cell(model, matrices, arrays, "", model.reverse, x, states))
+    layer_input = x
+    finals = [np.empty(state_shape) for _ in model.state_names]
     for layer in range(model.num_layers):
         outputs = []
         for index, (cell_layer, reverse, suffix) in enumerate(cells):
             if cell_layer == layer:
-                out, h_n[index], c_n[index] = _run_cell(model, matrices, arrays, suffix, reverse,
-                                                        layer_input, h0[index], c0[index])
+                out, *cell_finals = _run_cell(model, matrices, arrays, suffix, reverse,
+                                              layer_input, [state[index] for state in states])
+                for final, value in zip(finals, cell_finals):
+                    final[index] = value
                 outputs.append(out)
         layer_input = np.concatenate(outputs, axis=2)
-    return [layer_input, h_n, c_n]
+    return [layer_input, *finals]
 
 
 def _run_cell(model: Model, matrices: Mapping[str, reference.Matrix],
               arrays: Mapping[str, np.ndarray], suffix: str, reverse: bool,
-              x: np.ndarray, h0: np.ndarray, c0: np.ndarray):
+              x: np.ndarray, states: Sequence[np.ndarray]):
     """One layer and direction (semantics section 4)."""
     biases = (arrays["b_ih" + suffix], arrays["b_hh" + suffix]) if model.biases else (None, None)
+    if model.kind == "gru":
+        if model.form == "stacked":
+            return reference.gru(x, *states, matrices["W_ih" + suffix], matrices["W_hh" + suffix],
+                                 *biases, reverse=reverse)
+        return reference.gru_per_gate(
+            x, *states, [matrices[f"W_ih_{gate}{suffix}"] for gate in model.gates],
+            matrices["W_hh" + suffix], *biases, reverse=reverse)
     if model.form == "stacked":
         weights: tuple[Any, ...] = (matrices["W_ih" + suffix], matrices["W_hh" + suffix])
         run = reference.lstm
@@ -101,7 +114,7 @@ def _run_cell(model: Model, matrices: Mapping[str, reference.Matrix],
     else:
         weights = (matrices["W" + suffix],)
         run = reference.lstm_fused
-    return run(x, h0, c0, *weights, *biases, gate_activation=model.gate_activation,
+    return run(x, *states, *weights, *biases, gate_activation=model.gate_activation,
                reverse=reverse)
 
 
@@ -112,8 +125,8 @@ def run_reference(
     model = parse_model(desc)
     arrays = check_arrays(model, weights)
     matrices = _matrices(model, arrays)
-    if model.kind == "lstm":
-        return _run_lstm(model, matrices, arrays, inputs)
+    if model.recurrent:
+        return _run_recurrent(model, matrices, arrays, inputs)
     if len(inputs) != 1:
         raise ValueError(f"a linear layer takes one input x, got {len(inputs)} inputs")
     x = _check_input("x", inputs[0], (model.batch, model.input_size))

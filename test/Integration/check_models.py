@@ -28,6 +28,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from ht_mlir import export, reference_run
+from ht_mlir.model import parse_model
 from ht_mlir.random_model import random_weights
 from ht_mlir.tree import balanced_tree, format_tree, left_deep_tree, right_deep_tree
 from tolerance import compare
@@ -166,10 +167,78 @@ def lstm_wide_configs(rng: random.Random) -> Iterator[dict[str, Any]]:
                       input_sizes=(1100, 1100), _run=(2, 9))
 
 
+def recurrent_config(kind: str, form: str, ht_weights: set[str], rng: random.Random,
+                     **fields: Any) -> dict[str, Any]:
+    """A model of every layer and direction ``fields`` ask for, odd sizes; a weight is
+    HT when its name without the layer/direction suffix is in ``ht_weights``."""
+    config = {"kind": kind, "input_size": rng.choice([7, 12, 21, 30]),
+              "hidden_size": rng.choice([3, 5, 6]), "form": form,
+              "bias": rng.random() < 0.7, "batch": None, "seq_len": None, **fields}
+    # The weights' names and shapes, as the description parser lists them.
+    dense_names = {}
+    for layer in range(config.get("num_layers", 1)):
+        for reverse in ([False, True] if config.get("bidirectional") else [False]):
+            suffix = ("" if layer == 0 else f"_l{layer}") + ("_reverse" if reverse else "")
+            gates = "rzn" if kind == "gru" else "ifgo"
+            bases = (["W_ih", "W_hh"] if form == "stacked" else ["W"] if form == "fused"
+                     else [f"W_ih_{g}" for g in gates] + ["W_hh"])
+            dense_names.update({base + suffix: base for base in bases})
+    config["weights"] = {name: {"format": "dense"} for name in dense_names}
+    for spec in parse_model({k: v for k, v in config.items() if k != "_run"}).weights:
+        if dense_names[spec.name] in ht_weights:
+            config["weights"][spec.name] = ht_weight(spec.rows, spec.cols, rng.randint(2, 3),
+                                                     "random", 5, rng)
+    return config
+
+
+def gru_configs(rng: random.Random) -> Iterator[dict[str, Any]]:
+    """ht.gru in both forms, dense and HT weights, forward and reverse, time-major
+    and batch-first, sequence and batch 1 and > 1."""
+    per_gate = {"W_ih_r", "W_ih_z", "W_ih_n"}
+    cases = [
+        ("stacked", {"W_ih"}),
+        ("stacked", {"W_ih", "W_hh"}),
+        ("stacked", set()),
+        ("per_gate", per_gate),
+        ("per_gate", per_gate | {"W_hh"}),
+    ]
+    for (form, ht_weights), (seq_len, batch) in itertools.product(
+            cases, [(1, 1), (4, 3), (7, 1), (5, 2)]):
+        static = rng.random() < 0.3
+        yield recurrent_config("gru", form, ht_weights, rng,
+                               seq_len=seq_len if static else None,
+                               batch=batch if static else None,
+                               reverse=(seq_len, batch) in ((4, 3), (7, 1)),
+                               batch_first=(seq_len, batch) in ((4, 3), (5, 2)),
+                               _run=(seq_len, batch))
+
+
+def stack_configs(rng: random.Random) -> Iterator[dict[str, Any]]:
+    """LSTMs and GRUs of 1-3 layers, one or both directions, time-major and
+    batch-first, dense and HT weights in every layer, random sizes."""
+    for index in range(12):
+        kind = ["lstm", "gru"][index % 2]
+        form = rng.choice(["stacked", "per_gate"] + (["fused"] if kind == "lstm" else []))
+        bases = {"stacked": ["W_ih", "W_hh"], "fused": ["W"],
+                 "per_gate": [f"W_ih_{g}" for g in ("rzn" if kind == "gru" else "ifgo")] + ["W_hh"]}
+        ht_weights = {base for base in bases[form] if rng.random() < 0.6}
+        layers = [1, 2, 3][index // 2 % 3]
+        bidirectional = index % 4 >= 2 or layers == 1
+        static = rng.random() < 0.3
+        run = (rng.choice([1, 3, 6]), rng.choice([1, 2, 4]))
+        yield recurrent_config(kind, form, ht_weights, rng, num_layers=layers,
+                               bidirectional=bidirectional,
+                               batch_first=rng.random() < 0.5,
+                               seq_len=run[0] if static else None,
+                               batch=run[1] if static else None, _run=run)
+
+
 CLASSES = {
     "linear": linear_configs,
     "lstm-forms": lstm_configs,
     "lstm-wide": lstm_wide_configs,
+    "gru": gru_configs,
+    "stacks": stack_configs,
 }
 
 
@@ -179,11 +248,12 @@ def random_inputs(config: dict[str, Any], run: tuple[int, int],
         batch = config["batch"] or run[1]
         return [rng.standard_normal((batch, config["in_features"])).astype(np.float32)]
     seq_len, batch = run
-    hidden = config["hidden_size"]
+    model = parse_model(config)
     x_shape = ((batch, seq_len) if config.get("batch_first") else (seq_len, batch))
-    return [rng.standard_normal((*x_shape, config["input_size"])).astype(np.float32),
-            0.5 * rng.standard_normal((batch, hidden)).astype(np.float32),
-            0.5 * rng.standard_normal((batch, hidden)).astype(np.float32)]
+    state_shape = (len(model.cells()), batch, model.output_size) if model.stacked_states \
+        else (batch, model.output_size)
+    return [rng.standard_normal((*x_shape, config["input_size"])).astype(np.float32)] + [
+        0.5 * rng.standard_normal(state_shape).astype(np.float32) for _ in model.state_names]
 
 
 def c_program(config: dict[str, Any], inputs: list[np.ndarray], num_outputs: int,

@@ -27,10 +27,20 @@ HTFactors getFactors(MatrixType type, ValueRange converted);
 /// The dense `M x N` matrix of an HT matrix, by the node-frame definition.
 Value emitHTToDense(OpBuilder &builder, Location loc, const HTFactors &factors);
 
+/// Columns `[offset, offset + width)` of a `[B, N]` matrix.
+Value extractColumns(OpBuilder &builder, Location loc, Value matrix,
+                     int64_t offset, int64_t width);
+
+/// A gate's squashing function of `z` (scalar code, in a linalg body).
+Value emitGateActivation(OpBuilder &builder, Location loc, Value z,
+                         GateActivation activation);
+
 void populateHTMatrixLoweringPatterns(const TypeConverter &converter,
                                       RewritePatternSet &patterns);
 void populateHTLSTMUpdateLoweringPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns);
+void populateHTGRUUpdateLoweringPatterns(const TypeConverter &converter,
+                                         RewritePatternSet &patterns);
 
 } // namespace mlir::ht
 

@@ -19,6 +19,7 @@ void mlir::ht::populateHTToLinalgConversionPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns) {
   populateHTMatrixLoweringPatterns(converter, patterns);
   populateHTLSTMUpdateLoweringPatterns(converter, patterns);
+  populateHTGRUUpdateLoweringPatterns(converter, patterns);
 }
 
 void mlir::ht::configureHTToLinalgConversionTarget(
@@ -47,11 +48,12 @@ LogicalResult mlir::ht::verifyReadyForLowering(Operation *root) {
                       "ht-optimize pipeline) first");
         ready = false;
       }
-    } else if (isa<LSTMOp, LSTMCellOp>(op)) {
+    } else if (isa<LSTMOp, LSTMCellOp, GRUOp, GRUCellOp>(op)) {
       op->emitError() << op->getName()
                       << " reached the lowering unexpanded; run "
-                         "ht-expand-lstm (part of the ht-optimize pipeline) "
-                         "first";
+                      << (isa<GRUOp, GRUCellOp>(op) ? "ht-expand-gru"
+                                                     : "ht-expand-lstm")
+                      << " (part of the ht-optimize pipeline) first";
       ready = false;
     }
   });

@@ -16,10 +16,8 @@
 using namespace mlir;
 using namespace mlir::ht;
 
-namespace {
-
-Value extractColumns(OpBuilder &builder, Location loc, Value matrix,
-                     int64_t offset, int64_t width) {
+Value mlir::ht::extractColumns(OpBuilder &builder, Location loc,
+                               Value matrix, int64_t offset, int64_t width) {
   OpFoldResult rows = tensor::getMixedSize(builder, loc, matrix, 0);
   return tensor::ExtractSliceOp::create(
       builder, loc, matrix,
@@ -29,8 +27,8 @@ Value extractColumns(OpBuilder &builder, Location loc, Value matrix,
       ArrayRef<OpFoldResult>{builder.getIndexAttr(1), builder.getIndexAttr(1)});
 }
 
-Value emitGate(OpBuilder &builder, Location loc, Value z,
-               GateActivation activation) {
+Value mlir::ht::emitGateActivation(OpBuilder &builder, Location loc, Value z,
+                                  GateActivation activation) {
   Type type = z.getType();
   auto constant = [&](double value) {
     return arith::ConstantOp::create(builder, loc,
@@ -50,6 +48,8 @@ Value emitGate(OpBuilder &builder, Location loc, Value z,
       builder, loc, constant(1),
       arith::AddFOp::create(builder, loc, constant(1), expNeg));
 }
+
+namespace {
 
 struct LSTMUpdateOpLowering : public OpConversionPattern<LSTMUpdateOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -118,10 +118,10 @@ struct LSTMUpdateOpLowering : public OpConversionPattern<LSTMUpdateOp> {
             for (int64_t gate = 0; gate < 4; ++gate)
               z[gate] = arith::AddFOp::create(nested, nestedLoc, z[gate],
                                               args[cIndex + 1 + gate]);
-          Value i = emitGate(nested, nestedLoc, z[0], activation);
-          Value f = emitGate(nested, nestedLoc, z[1], activation);
+          Value i = emitGateActivation(nested, nestedLoc, z[0], activation);
+          Value f = emitGateActivation(nested, nestedLoc, z[1], activation);
           Value g = math::TanhOp::create(nested, nestedLoc, z[2]);
-          Value o = emitGate(nested, nestedLoc, z[3], activation);
+          Value o = emitGateActivation(nested, nestedLoc, z[3], activation);
           Value cNext = arith::AddFOp::create(
               nested, nestedLoc,
               arith::MulFOp::create(nested, nestedLoc, f, args[cIndex]),

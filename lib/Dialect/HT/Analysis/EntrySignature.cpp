@@ -130,6 +130,18 @@ void collectTies(func::FuncOp func, DimensionTies &ties) {
                 {lstm.getHN(), 0},
                 {lstm.getCN(), 0}},
                "batch");
+    } else if (auto gru = dyn_cast<GRUOp>(op)) {
+      unsigned time = gru.getBatchFirst() ? 1 : 0, batch = 1 - time;
+      ties.tie({{gru.getInput(), time}, {gru.getOutput(), time}}, "seq_len");
+      ties.tie({{gru.getInput(), batch},
+                {gru.getH0(), 0},
+                {gru.getOutput(), batch},
+                {gru.getHN(), 0}},
+               "batch");
+    } else if (auto gruCell = dyn_cast<GRUCellOp>(op)) {
+      ties.tie({{gruCell.getInput(), 0}, {gruCell.getH0(), 0},
+                {gruCell.getH(), 0}},
+               "batch");
     } else if (auto cell = dyn_cast<LSTMCellOp>(op)) {
       ties.tie({{cell.getInput(), 0},
                 {cell.getH0(), 0},
@@ -162,6 +174,11 @@ std::string inputName(BlockArgument arg) {
       if (index < 3)
         return std::array<const char *, 3>{"x", "h0", "c0"}[index];
     }
+    if (isa<GRUOp, GRUCellOp>(owner)) {
+      unsigned index = use.getOperandNumber();
+      if (index < 2)
+        return std::array<const char *, 2>{"x", "h0"}[index];
+    }
   }
   return "arg" + std::to_string(arg.getArgNumber());
 }
@@ -190,6 +207,10 @@ std::string outputName(Value value, unsigned index) {
       return std::array<const char *, 3>{"output", "h_n", "c_n"}[number];
     if (isa<LSTMCellOp>(owner))
       return std::array<const char *, 2>{"h", "c"}[number];
+    if (isa<GRUOp>(owner))
+      return std::array<const char *, 2>{"output", "h_n"}[number];
+    if (isa<GRUCellOp>(owner))
+      return "h";
   }
   return "result" + std::to_string(index);
 }

@@ -8,13 +8,12 @@ using namespace mlir::ht;
 #include "ht/Dialect/HT/IR/HTInterfaces.cpp.inc"
 
 std::string mlir::ht::getWeightName(WeightRole role,
-                                    std::optional<unsigned> gate) {
+                                    std::optional<unsigned> gate,
+                                    StringRef gateNames) {
   switch (role) {
   case WeightRole::Input:
-    if (gate) {
-      static constexpr char kGates[] = "ifgo";
-      return std::string("W_ih[") + kGates[*gate % 4] + "]";
-    }
+    if (gate && *gate < gateNames.size())
+      return std::string("W_ih[") + gateNames[*gate] + "]";
     return "W_ih";
   case WeightRole::Recurrent:
     return "W_hh";
@@ -27,5 +26,6 @@ std::string mlir::ht::getWeightName(WeightRole role,
 }
 
 std::string WeightedOpInterface::getWeightName(unsigned index) {
-  return ::mlir::ht::getWeightName(getWeightRole(index), getWeightGate(index));
+  return ::mlir::ht::getWeightName(getWeightRole(index), getWeightGate(index),
+                                   getGateNames());
 }

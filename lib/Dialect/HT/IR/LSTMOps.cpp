@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ht/Dialect/HT/IR/HTOps.h"
+#include "RecurrentOps.h"
 
 using namespace mlir;
 using namespace mlir::ht;
@@ -58,24 +58,9 @@ HT_LSTM_WEIGHTED_OP_METHODS(LSTMCellOp)
 #undef HT_LSTM_WEIGHTED_OP_METHODS
 
 namespace {
-/// The rows x cols a weight has, whether dense or HT.
-std::pair<int64_t, int64_t> getWeightShape(Type type) {
-  if (auto matrix = dyn_cast<MatrixType>(type))
-    return {matrix.getNumRows(), matrix.getNumCols()};
-  auto tensor = cast<RankedTensorType>(type);
-  return {tensor.getDimSize(0), tensor.getDimSize(1)};
-}
-
-Type getWeightElementType(Type type) {
-  if (auto matrix = dyn_cast<MatrixType>(type))
-    return matrix.getElementType();
-  return cast<RankedTensorType>(type).getElementType();
-}
-
-struct ExpectedWeight {
-  int64_t rows, cols;
-  const char *description;
-};
+using recurrent::dimsCompatible;
+using recurrent::ExpectedWeight;
+using recurrent::verifyResultType;
 
 /// The `rows x cols` every weight must have for `form`, given I and H.
 SmallVector<ExpectedWeight> getExpectedWeights(WeightForm form, int64_t input,
@@ -96,10 +81,6 @@ SmallVector<ExpectedWeight> getExpectedWeights(WeightForm form, int64_t input,
   llvm_unreachable("unknown weight form");
 }
 
-bool dimsCompatible(int64_t a, int64_t b) {
-  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
-}
-
 /// Verifies the operands of an ht.lstm (`isSequence`, time-major unless
 /// `batchFirst`) or ht.lstm_cell.
 template <typename OpTy>
@@ -109,83 +90,26 @@ LogicalResult verifyLSTMOperands(OpTy op, bool isSequence,
   auto h0Type = cast<RankedTensorType>(op.getH0().getType());
   auto c0Type = cast<RankedTensorType>(op.getC0().getType());
   Type elementType = inputType.getElementType();
-  int64_t expectedRank = isSequence ? 3 : 2;
-  const char *layout =
-      isSequence ? (batchFirst ? "[B, T, I]" : "[T, B, I]") : "[B, I]";
-
-  if (inputType.getRank() != expectedRank)
-    return op.emitOpError("input must be ")
-           << layout << " (rank " << expectedRank << "), got " << inputType;
-  int64_t inputSize = inputType.getShape().back();
-  if (ShapedType::isDynamic(inputSize))
-    return op.emitOpError("input's feature dimension I must be static, got ")
-           << inputType;
-  int64_t hidden = h0Type.getDimSize(1);
-  if (ShapedType::isDynamic(hidden))
-    return op.emitOpError("h0's hidden dimension H must be static, got ")
-           << h0Type;
+  int64_t inputSize, hidden;
+  if (failed(recurrent::verifyInputAndState(op, inputType, h0Type, isSequence,
+                                         batchFirst, inputSize, hidden)))
+    return failure();
+  // c0 has h0's type, so h0's checks cover both states.
   if (c0Type != h0Type)
     return op.emitOpError("c0 has type ")
            << c0Type << "; expected the type of h0, " << h0Type;
-  int64_t inputBatch = inputType.getShape()[isSequence && !batchFirst ? 1 : 0];
-  if (!dimsCompatible(inputBatch, h0Type.getDimSize(0)))
-    return op.emitOpError("input's batch size ")
-           << inputBatch << " differs from h0's " << h0Type.getDimSize(0);
-
-  // c0 has h0's type, so checking h0 covers both states.
-  if (h0Type.getElementType() != elementType)
-    return op.emitOpError("h0's element type ")
-           << h0Type.getElementType() << " differs from the input's "
-           << elementType;
 
   WeightForm form = op.getForm();
   if (form == WeightForm::Projected && inputSize != 4 * hidden)
     return op.emitOpError("form 'projected' takes gate pre-activations: the "
                           "input's feature dimension is ")
            << inputSize << "; expected 4H = " << 4 * hidden;
-  SmallVector<ExpectedWeight> expected =
-      getExpectedWeights(form, inputSize, hidden);
-  if (op.getWeights().size() != expected.size())
-    return op.emitOpError("form '")
-           << stringifyWeightForm(form) << "' takes " << expected.size()
-           << " weights, got " << op.getWeights().size();
-  for (auto [index, weight] : llvm::enumerate(op.getWeights())) {
-    std::string role = getWeightName(op.getWeightRole(index),
-                                     op.getWeightGate(index));
-    auto [rows, cols] = getWeightShape(weight.getType());
-    if (rows != expected[index].rows || cols != expected[index].cols)
-      return op.emitOpError()
-             << role << " is " << rows << " x " << cols << "; expected "
-             << expected[index].description << " = " << expected[index].rows
-             << " x " << expected[index].cols;
-    if (getWeightElementType(weight.getType()) != elementType)
-      return op.emitOpError()
-             << role << "'s element type "
-             << getWeightElementType(weight.getType())
-             << " differs from the input's " << elementType;
-  }
-
-  if (!op.getBiases().empty()) {
-    if (op.getBiases().size() != 2)
-      return op.emitOpError("takes 0 or 2 biases (b_ih, b_hh), got ")
-             << op.getBiases().size();
-    auto expectedBias = RankedTensorType::get({4 * hidden}, elementType);
-    static constexpr StringRef kBiasNames[] = {"b_ih", "b_hh"};
-    for (auto [name, bias] : llvm::zip_equal(kBiasNames, op.getBiases()))
-      if (bias.getType() != expectedBias)
-        return op.emitOpError()
-               << name << " has type " << bias.getType() << "; expected "
-               << expectedBias << " ([4H])";
-  }
-  return success();
-}
-
-LogicalResult verifyResultType(Operation *op, StringRef name, Type actual,
-                               Type expected) {
-  if (actual == expected)
-    return success();
-  return op->emitOpError("result ")
-         << name << " has type " << actual << "; expected " << expected;
+  if (failed(recurrent::verifyWeights(
+          op, form, op.getWeights(),
+          getExpectedWeights(form, inputSize, hidden), elementType)))
+    return failure();
+  return recurrent::verifyBiases(op, op.getBiases(), {"b_ih", "b_hh"},
+                              4 * hidden, "[4H]", elementType);
 }
 } // namespace
 

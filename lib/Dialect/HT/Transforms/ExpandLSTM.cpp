@@ -7,6 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "SequenceLoop.h"
+
 #include "ht/Dialect/HT/IR/HTOps.h"
 #include "ht/Dialect/HT/Transforms/Passes.h"
 #include "ht/Dialect/HT/Utils/TensorBuilders.h"
@@ -41,30 +43,6 @@ StepWeights getStepWeights(OpTy op, OpBuilder &builder) {
   if (!op.getBiases().empty())
     bias = emitAdd(builder, op.getLoc(), op.getBiases()[0], op.getBiases()[1]);
   return {op.getForm(), op.getWeights(), bias, op.getGateActivationAttr()};
-}
-
-/// `rows · Wᵀ` as an ht.linear: `[B, M]` for `rows : [B, N]`, `W : M x N`.
-Value emitProduct(OpBuilder &builder, Location loc, Value rows, Value weight) {
-  auto rowsType = cast<RankedTensorType>(rows.getType());
-  int64_t outputs = 0;
-  if (auto matrix = dyn_cast<MatrixType>(weight.getType()))
-    outputs = matrix.getNumRows();
-  else
-    outputs = cast<RankedTensorType>(weight.getType()).getDimSize(0);
-  auto type = RankedTensorType::get({rowsType.getDimSize(0), outputs},
-                                    rowsType.getElementType());
-  return LinearOp::create(builder, loc, type, rows, weight, Value());
-}
-
-/// `x` cast to the batch static-ness of `state` ([B, H]).
-Value castBatchLike(OpBuilder &builder, Location loc, Value x, Value state) {
-  auto xType = cast<RankedTensorType>(x.getType());
-  auto stateType = cast<RankedTensorType>(state.getType());
-  auto wanted = RankedTensorType::get(
-      {stateType.getDimSize(0), xType.getDimSize(1)}, xType.getElementType());
-  if (wanted == xType)
-    return x;
-  return tensor::CastOp::create(builder, loc, wanted, x);
 }
 
 /// One step: the products of the weight form, then ht.lstm_update.
@@ -122,75 +100,16 @@ struct ExpandLSTM : public OpRewritePattern<LSTMOp> {
 
   LogicalResult matchAndRewrite(LSTMOp op,
                                 PatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
     StepWeights step = getStepWeights(op, rewriter);
-    Value input = op.getInput();
-    Value h0 = op.getH0();
-    RankedTensorType inputType = op.getInput().getType();
-    int64_t inputSize = inputType.getDimSize(2);
-    RankedTensorType outputType = op.getOutput().getType();
-    int64_t hidden = outputType.getDimSize(2);
-
-    SmallVector<OpFoldResult> inputSizes =
-        tensor::getMixedSizes(rewriter, loc, input);
-    OpFoldResult batch = tensor::getMixedSize(rewriter, loc, h0, 0);
-    // Batch-first, a step is the strided slice [:, t, :] of the input and
-    // of the output: no transpose anywhere.
-    bool batchFirst = op.getBatchFirst();
-    unsigned timeDim = batchFirst ? 1 : 0;
-    Value output = tensor::EmptyOp::create(
-        rewriter, loc,
-        ArrayRef<OpFoldResult>{inputSizes[0], inputSizes[1],
-                               rewriter.getIndexAttr(hidden)},
-        inputType.getElementType());
-    if (output.getType() != outputType)
-      output = tensor::CastOp::create(rewriter, loc, outputType, output);
-    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    Value steps =
-        getValueOrCreateConstantIndexOp(rewriter, loc, inputSizes[timeDim]);
-    auto sliceType = RankedTensorType::get(
-        {cast<RankedTensorType>(h0.getType()).getDimSize(0), inputSize},
-        inputType.getElementType());
-
-    auto loop = scf::ForOp::create(
-        rewriter, loc, zero, steps, one,
-        ValueRange{h0, op.getC0(), output},
-        [&](OpBuilder &builder, Location bodyLoc, Value iteration,
-            ValueRange state) {
-          // Reversed, iteration i runs step T - 1 - i.
-          Value t = iteration;
-          if (op.getReverse())
-            t = arith::SubIOp::create(
-                builder, bodyLoc,
-                arith::SubIOp::create(builder, bodyLoc, steps, one), iteration);
-          OpFoldResult unit = builder.getIndexAttr(1);
-          OpFoldResult origin = builder.getIndexAttr(0);
-          // Offsets and sizes of step t's [B, features] slice.
-          auto at = [&](int64_t features) {
-            SmallVector<OpFoldResult> offsets = {t, origin, origin};
-            SmallVector<OpFoldResult> sizes = {unit, batch,
-                                               builder.getIndexAttr(features)};
-            if (batchFirst) {
-              std::swap(offsets[0], offsets[1]);
-              std::swap(sizes[0], sizes[1]);
-            }
-            return std::make_pair(offsets, sizes);
-          };
-          SmallVector<OpFoldResult> strides = {unit, unit, unit};
-          auto [inputOffsets, inputSliceSizes] = at(inputSize);
-          Value x = tensor::ExtractSliceOp::create(builder, bodyLoc, sliceType,
-                                                   input, inputOffsets,
-                                                   inputSliceSizes, strides);
-          auto [h, c] = emitStep(builder, bodyLoc, step, x, state[0], state[1]);
-          auto [outputOffsets, outputSizes] = at(hidden);
-          Value written = tensor::InsertSliceOp::create(
-              builder, bodyLoc, h, state[2], outputOffsets, outputSizes,
-              strides);
-          scf::YieldOp::create(builder, bodyLoc, ValueRange{h, c, written});
+    SmallVector<Value> results = emitSequenceLoop(
+        rewriter, op.getLoc(), op.getInput(), op.getOutput().getType(),
+        ValueRange{op.getH0(), op.getC0()}, op.getReverse(),
+        op.getBatchFirst(),
+        [&](OpBuilder &builder, Location loc, Value x, ValueRange states) {
+          auto [h, c] = emitStep(builder, loc, step, x, states[0], states[1]);
+          return SmallVector<Value>{h, c};
         });
-    rewriter.replaceOp(op, ValueRange{loop.getResult(2), loop.getResult(0),
-                                      loop.getResult(1)});
+    rewriter.replaceOp(op, results);
     return success();
   }
 };

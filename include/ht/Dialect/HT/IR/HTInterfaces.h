@@ -11,8 +11,10 @@
 #include <string>
 
 namespace mlir::ht {
-/// "W_ih", "W_ih[f]", "W_hh", "[W_ih|W_hh]" or "W".
-std::string getWeightName(WeightRole role, std::optional<unsigned> gate);
+/// "W_ih", "W_ih[f]", "W_hh", "[W_ih|W_hh]" or "W"; `gateNames` has a letter
+/// per gate ("ifgo" for an LSTM, "rzn" for a GRU).
+std::string getWeightName(WeightRole role, std::optional<unsigned> gate,
+                          llvm::StringRef gateNames = "ifgo");
 } // namespace mlir::ht
 
 #include "ht/Dialect/HT/IR/HTInterfaces.h.inc"

@@ -9,7 +9,7 @@ def HT_WeightedOpInterface : OpInterface<"WeightedOpInterface"> {
   let cppNamespace = "::mlir::ht";
   let description = [{
     An op that multiplies activations by weight matrices (`ht.linear`,
-    `ht.lstm`, `ht.lstm_cell`). Each weight operand is a dense `tensor<M x N>`
+    `ht.lstm`, `ht.lstm_cell`, `ht.gru`, `ht.gru_cell`). Each weight operand is a dense `tensor<M x N>`
     or an `!ht.matrix`; the interface says what it multiplies (its role, and
     for a per-gate weight the gate) and how many rows one execution of the
     op multiplies it with, so that compression, reports and the cost-driven
@@ -22,8 +22,9 @@ def HT_WeightedOpInterface : OpInterface<"WeightedOpInterface"> {
                     "getWeightOperand", (ins "unsigned":$index)>,
     InterfaceMethod<"What weight `index` multiplies.", "::mlir::ht::WeightRole",
                     "getWeightRole", (ins "unsigned":$index)>,
-    InterfaceMethod<[{The gate (0..3 for i, f, g, o) whose rows weight `index`
-                      holds, for the per-gate form; none otherwise.}],
+    InterfaceMethod<[{The gate (an index into `getGateNames()`) whose rows
+                      weight `index` holds, for the per-gate form; none
+                      otherwise.}],
                     "std::optional<unsigned>", "getWeightGate",
                     (ins "unsigned":$index), "",
                     "return std::nullopt;">,
@@ -31,6 +32,10 @@ def HT_WeightedOpInterface : OpInterface<"WeightedOpInterface"> {
                       LSTM's batch, an ht.linear's leading dimensions
                       multiplied), or `ShapedType::kDynamic`.}],
                     "int64_t", "getWeightRows", (ins "unsigned":$index)>,
+    InterfaceMethod<[{One letter per gate, in the order the gates' rows are
+                      stacked: "ifgo" for an LSTM, "rzn" for a GRU.}],
+                    "::llvm::StringRef", "getGateNames", (ins), "",
+                    "return \"ifgo\";">,
     InterfaceMethod<"The bias operands (none, `b`, or `b_ih, b_hh`).",
                     "::mlir::OperandRange", "getBiasOperands">,
   ];

@@ -301,4 +301,111 @@ def HT_LSTMUpdateOp : HT_Op<"lstm_update", [Pure, AttrSizedOperandSegments]> {
   let hasVerifier = 1;
 }
 
+/// The GRU ops' operands; `extraArguments` and `extraFormat` as for
+/// HT_LSTMBase.
+class HT_GRUBase<string mnemonic, dag extraArguments = (ins),
+                 string extraFormat = "">
+    : HT_Op<mnemonic, [Pure, AttrSizedOperandSegments,
+        DeclareOpInterfaceMethods<HT_WeightedOpInterface,
+                                  ["getWeightGate", "getGateNames"]>]> {
+  let arguments = !con((ins HT_WeightForm:$form,
+                       HT_FloatTensor:$input,
+                       HT_FloatMatrix:$h0,
+                       Variadic<HT_WeightLike>:$weights,
+                       Variadic<HT_FloatVector>:$biases),
+                       extraArguments);
+  let assemblyFormat = [{
+    $form $input `,` $h0 `weights` `(` $weights `)`
+    (`biases` `(` $biases^ `)`)?
+  }] # extraFormat # [{
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def HT_GRUOp : HT_GRUBase<"gru", (ins UnitAttr:$reverse, UnitAttr:$batch_first),
+                           "(`reverse` $reverse^)? (`batch_first` $batch_first^)?"> {
+  let summary = "A one-layer, one-direction GRU over a whole sequence";
+  let description = [{
+    PyTorch's `nn.GRU` semantics, gates in the order r, z, n:
+    `r = σ(W_ir x + b_ir + W_hr h + b_hr)`,
+    `z = σ(W_iz x + b_iz + W_hz h + b_hz)`,
+    `n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))`,
+    `h' = (1 - z) ⊙ n + z ⊙ h`. `input` is `[T, B, I]` (`[B, T, I]` with
+    `batch_first`), `h0` is `[B, H]`; the results are all hidden states
+    (in the input's layout) and the final `h_n`. `reverse` and
+    `batch_first` are as for `ht.lstm`.
+
+    The weights come in one of three forms, each weight dense or HT:
+    * `stacked`: `weights(W_ih, W_hh)` with `W_ih : 3H x I`, `W_hh : 3H x H`;
+    * `per_gate`: `weights(W_r, W_z, W_n, W_hh)`, each input weight `H x I`;
+    * `projected`: `weights(W_hh)`, and `input` already holds
+      `x_t · W_ihᵀ + b_ih`, `[T, B, 3H]` (what `ht-hoist-input-projection`
+      leaves).
+    There is no `fused` form: `b_hn` and the reset gate act on the recurrent
+    product alone, so it cannot be summed with the input's.
+
+    `biases(b_ih, b_hh)`, each `[3H]`, are optional; the projected form
+    takes `biases(b_hh)` alone, since `b_ih` is in its input.
+
+    ```mlir
+    %out, %hT = ht.gru stacked %x, %h0 weights(%wih, %whh)
+        biases(%bih, %bhh)
+      : (tensor<?x?x64xf32>, tensor<?x16xf32>, tensor<48x64xf32>,
+         tensor<48x16xf32>, tensor<48xf32>, tensor<48xf32>)
+      -> (tensor<?x?x16xf32>, tensor<?x16xf32>)
+    ```
+  }];
+  let results = (outs HT_FloatTensor:$output, HT_FloatMatrix:$h_n);
+}
+
+def HT_GRUCellOp : HT_GRUBase<"gru_cell"> {
+  let summary = "One step of a GRU";
+  let description = [{
+    One time step of `ht.gru`: `input` is `[B, I]`, `h0` is `[B, H]`; the
+    result is the next `h`. Weights and biases are as for `ht.gru`.
+
+    ```mlir
+    %h = ht.gru_cell stacked %x, %h0 weights(%wih, %whh)
+      : (tensor<?x64xf32>, tensor<?x16xf32>, tensor<48x64xf32>,
+         tensor<48x16xf32>) -> tensor<?x16xf32>
+    ```
+  }];
+  let results = (outs HT_FloatMatrix:$h);
+}
+
+def HT_GRUUpdateOp : HT_Op<"gru_update", [Pure, AttrSizedOperandSegments]> {
+  let summary = "The element-wise half of a GRU step: gates and h";
+  let description = [{
+    What is left of a GRU step once its two products are computed:
+    `x_part = x_t · W_ihᵀ` and `h_part = h · W_hhᵀ`, each `[B, 3H]` in gate
+    order r, z, n. With `a = x_part (+ input_bias)` and
+    `b = h_part (+ hidden_bias)`: `r = σ(a_r + b_r)`, `z = σ(a_z + b_z)`,
+    `n = tanh(a_n + r ⊙ b_n)`, `h' = (1 - z) ⊙ n + z ⊙ h0`. The result is
+    `h'`, `[B, H]` like `h0`.
+
+    `ht-expand-gru` turns every `ht.gru_cell` (and the body of every
+    `ht.gru`) into `ht.linear` products feeding one of these; the lowering
+    makes it one element-wise kernel.
+
+    ```mlir
+    %h = ht.gru_update(%zx, %zh), %h0 input_bias %bih hidden_bias %bhh
+      : (tensor<?x48xf32>, tensor<?x48xf32>, tensor<?x16xf32>,
+         tensor<48xf32>, tensor<48xf32>) -> tensor<?x16xf32>
+    ```
+  }];
+  let arguments = (ins HT_FloatMatrix:$input_part,
+                       HT_FloatMatrix:$hidden_part,
+                       HT_FloatMatrix:$h0,
+                       Optional<HT_FloatVector>:$input_bias,
+                       Optional<HT_FloatVector>:$hidden_bias);
+  let results = (outs HT_FloatMatrix:$h);
+  let assemblyFormat = [{
+    `(` $input_part `,` $hidden_part `)` `,` $h0
+    (`input_bias` $input_bias^)? (`hidden_bias` $hidden_bias^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // HT_DIALECT_HT_IR_HTOPS_TD

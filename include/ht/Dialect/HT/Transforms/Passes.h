@@ -18,6 +18,8 @@ namespace mlir::ht {
 /// ht.lstm as an scf.for over its steps, and every step (ht.lstm_cell) as
 /// ht.linear products feeding one ht.lstm_update (ht-expand-lstm).
 void populateHTExpandLSTMPatterns(RewritePatternSet &patterns);
+/// ht.gru and ht.gru_cell as ht.linear products and ht.gru_update.
+void populateHTExpandGRUPatterns(RewritePatternSet &patterns);
 
 #define GEN_PASS_REGISTRATION
 #include "ht/Dialect/HT/Transforms/Passes.h.inc"

@@ -123,7 +123,7 @@ def HTHoistInputProjection
     : Pass<"ht-hoist-input-projection", "::mlir::func::FuncOp"> {
   let summary = "Compute the input projection of all time steps at once";
   let description = [{
-    The input projection `x_t · W_ihᵀ` of an LSTM does not depend on the
+    The input projection `x_t · W_ihᵀ` of an LSTM or GRU does not depend on the
     recurrence. This rewrites each `ht.lstm` in the `stacked` or `per_gate`
     form into one `ht.linear` over all `T x B` rows (per gate: four, joined
     by `tensor.concat`), with `b_ih + b_hh` as its bias, followed by an
@@ -132,6 +132,10 @@ def HTHoistInputProjection
     rows, so its weight-only steps are shared by every row and its order is
     chosen for that many rows. The `fused` form (one matrix over `[x, h]`)
     is left alone: its input half cannot be split off an HT matrix.
+
+    An `ht.gru` is hoisted alike (three gates; per gate three `ht.linear`s),
+    with `b_ih` alone as the projection's bias: `b_hh` stays with the loop,
+    since the reset gate scales `b_hn`.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",
@@ -160,6 +164,26 @@ def HTExpandLSTM : Pass<"ht-expand-lstm", "::mlir::func::FuncOp"> {
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def HTExpandGRU : Pass<"ht-expand-gru", "::mlir::func::FuncOp"> {
+  let summary = "Make the recurrence explicit: GRU steps as ht.linear products";
+  let description = [{
+    What `ht-expand-lstm` does for LSTMs, for `ht.gru` and `ht.gru_cell`:
+    an `scf.for` over the steps, and per step one `ht.linear` per product
+    and one `ht.gru_update`:
+
+    * `stacked`: `x_t · W_ihᵀ` and `h · W_hhᵀ`;
+    * `per_gate`: the three gates' `x_t · W_gᵀ` joined by `tensor.concat`,
+      and `h · W_hhᵀ`;
+    * `projected`: the input itself and `h · W_hhᵀ`.
+
+    `b_ih` and `b_hh` stay apart (the update adds them where PyTorch does:
+    `b_hn` inside the reset product).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect"];
 }
