@@ -1,6 +1,7 @@
 """PyTorch modules of HT layers that follow ``docs/Semantics.md`` exactly.
 
-``HTLinear`` computes ``Y = X·Wᵀ + b`` and ``HTLSTM`` the one-layer, one-direction
+``HTLinear`` computes ``Y = X·Wᵀ + b``, ``HTGRU`` PyTorch's one-layer GRU (gates r, z,
+n; forms ``stacked`` and ``per_gate``) and ``HTLSTM`` the one-layer, one-direction
 LSTM of sections 4 and 5 (time-major ``x`` of shape ``[T, B, I]``; ``h0``, ``c0``,
 ``h_n``, ``c_n`` of shape ``[B, H]``) in the three weight forms of the exporter:
 ``stacked`` (``W_ih`` [4H x I], ``W_hh`` [4H x H]), ``per_gate`` (``W_ih_i`` ..
@@ -27,7 +28,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from .model import GATE_ACTIVATIONS, GATES, LSTM_FORMS, WeightSpec, parse_model, parse_weight
+from .model import (GATE_ACTIVATIONS, GATES, GRU_FORMS, GRU_GATES, LSTM_FORMS, WeightSpec,
+                    parse_model, parse_weight)
 from .tree import Child, balanced_tree, format_tree
 
 CHECKPOINT_FORMAT = "ht_mlir.nn/1"
@@ -299,7 +301,95 @@ class HTLSTM(nn.Module):
         return arrays
 
 
-def from_description(desc: Mapping[str, Any]) -> HTLinear | HTLSTM:
+def _gru_state(state: torch.Tensor | None, x: torch.Tensor, hidden: int
+                           ) -> tuple[torch.Tensor, bool]:
+    """A GRU's ``h0`` as ``[B, H]``, and whether it came as nn.GRU's ``[1, B, H]``."""
+    batch = x.shape[1]
+    if state is None:
+        return x.new_zeros(batch, hidden), False
+    shape = list(state.shape)
+    if shape == [1, batch, hidden]:
+        return state[0], True
+    if shape != [batch, hidden]:
+        raise ValueError(f"h0 has shape {shape}, expected [{batch}, {hidden}] or, as nn.GRU's, "
+                         f"[1, {batch}, {hidden}] (one layer, one direction)")
+    return state, False
+
+
+class HTGRU(nn.Module):
+    """One-layer, one-direction GRU (PyTorch's ``nn.GRU``, gates r, z, n) with HT weights.
+
+    ``form="stacked"``: ``w_ih`` lays out ``W_ih`` [3H x I], ``w_hh`` ``W_hh`` [3H x H];
+    ``form="per_gate"``: ``w_ih`` lays out each gate's [H x I] matrix. A layout of ``None``
+    makes that weight dense. ``x`` is time-major ``[T, B, I]``.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, *, form: str = "stacked",
+                 w_ih: Mapping[str, Any] | None = None, w_hh: Mapping[str, Any] | None = None,
+                 bias: bool = True) -> None:
+        super().__init__()
+        if form not in GRU_FORMS:
+            raise ValueError(f"form: expected one of {', '.join(GRU_FORMS)} (a GRU has no fused "
+                             f"form), got {form!r}")
+        self.input_size, self.hidden_size, self.form = input_size, hidden_size, form
+        gates = 3 * hidden_size
+        if form == "stacked":
+            weights = {"W_ih": _matrix("W_ih", gates, input_size, w_ih)}
+        else:
+            weights = {f"W_ih_{g}": _matrix(f"W_ih_{g}", hidden_size, input_size, w_ih)
+                       for g in GRU_GATES}
+        weights["W_hh"] = _matrix("W_hh", gates, hidden_size, w_hh)
+        self.weights = nn.ModuleDict(weights)
+        self.b_ih = _uniform_bias(gates, hidden_size) if bias else None
+        self.b_hh = _uniform_bias(gates, hidden_size) if bias else None
+
+    def input_and_recurrent(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The dense ``W_ih`` [3H x I] and ``W_hh`` [3H x H] of either form."""
+        if self.form == "per_gate":
+            w_ih = torch.cat([self.weights[f"W_ih_{g}"].dense() for g in GRU_GATES])
+        else:
+            w_ih = self.weights["W_ih"].dense()
+        return w_ih, self.weights["W_hh"].dense()
+
+    def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None
+                ) -> tuple[torch.Tensor, torch.Tensor]:
+        if x.dim() != 3 or x.shape[2] != self.input_size:
+            raise ValueError(f"x has shape {list(x.shape)}, expected [T, B, {self.input_size}]")
+        h, layered = _gru_state(h0, x, self.hidden_size)
+        w_ih, w_hh = self.input_and_recurrent()
+        projected = x @ w_ih.t()  # all time steps at once
+        if self.b_ih is not None:
+            projected = projected + self.b_ih
+        outputs = []
+        for step in range(x.shape[0]):
+            recurrent = h @ w_hh.t()
+            if self.b_hh is not None:
+                recurrent = recurrent + self.b_hh
+            a_r, a_z, a_n = projected[step].chunk(3, dim=-1)
+            b_r, b_z, b_n = recurrent.chunk(3, dim=-1)
+            r, z = torch.sigmoid(a_r + b_r), torch.sigmoid(a_z + b_z)
+            n = torch.tanh(a_n + r * b_n)
+            h = (1 - z) * n + z * h
+            outputs.append(h)
+        output = torch.stack(outputs) if outputs else x.new_zeros(0, x.shape[1], self.hidden_size)
+        return output, (h.unsqueeze(0) if layered else h)
+
+    def description(self, seq_len: int | None = None, batch: int | None = None) -> dict[str, Any]:
+        return {"kind": "gru", "input_size": self.input_size, "hidden_size": self.hidden_size,
+                "form": self.form, "bias": self.b_ih is not None, "batch": batch,
+                "seq_len": seq_len,
+                "weights": {name: matrix.description() for name, matrix in self.weights.items()}}
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        arrays: dict[str, np.ndarray] = {}
+        for matrix in self.weights.values():
+            arrays.update(matrix.arrays())
+        if self.b_ih is not None:
+            arrays["b_ih"], arrays["b_hh"] = _to_numpy(self.b_ih), _to_numpy(self.b_hh)
+        return arrays
+
+
+def from_description(desc: Mapping[str, Any]) -> HTLinear | HTLSTM | HTGRU:
     """A freshly initialised module for a (validated) JSON model description."""
     model = parse_model(desc)
     weights = desc["weights"]
@@ -309,15 +399,22 @@ def from_description(desc: Mapping[str, Any]) -> HTLinear | HTLSTM:
 
     if model.kind == "linear":
         return HTLinear(model.input_size, model.output_size, layout("W"), bias=bool(model.biases))
+    if model.stacked_states or model.reverse or model.batch_first:
+        raise ValueError("ht_mlir.nn modules are one layer, one direction, time-major: "
+                         "num_layers, bidirectional, reverse and batch_first are not theirs")
     layouts: dict[str, Any] = {}
     if model.form == "fused":
         layouts["w"] = layout("W")
     else:
-        names = [f"W_ih_{g}" for g in GATES] if model.form == "per_gate" else ["W_ih"]
+        names = [f"W_ih_{g}" for g in model.gates] if model.form == "per_gate" else ["W_ih"]
         gate_layouts = [weights[name] for name in names]
         if any(other != gate_layouts[0] for other in gate_layouts[1:]):
-            raise ValueError("per_gate weights: HTLSTM gives every gate the same layout")
+            raise ValueError(f"per_gate weights: {'HTGRU' if model.kind == 'gru' else 'HTLSTM'} "
+                             "gives every gate the same layout")
         layouts["w_ih"], layouts["w_hh"] = layout(names[0]), layout("W_hh")
+    if model.kind == "gru":
+        return HTGRU(model.input_size, model.output_size, form=model.form,
+                     bias=bool(model.biases), **layouts)
     return HTLSTM(model.input_size, model.output_size, form=model.form, bias=bool(model.biases),
                   gate_activation=model.gate_activation, **layouts)
 
@@ -350,13 +447,13 @@ def compress_lstm(lstm: nn.LSTM, row_modes: Sequence[int], col_modes: Sequence[i
     return module, result.relative_error_bound
 
 
-def save(module: HTLinear | HTLSTM, path: str) -> None:
+def save(module: HTLinear | HTLSTM | HTGRU, path: str) -> None:
     """Write the module's description and parameters to ``path`` (``torch.save``)."""
     torch.save({"format": CHECKPOINT_FORMAT, "description": module.description(),
                 "state": module.state_dict()}, path)
 
 
-def load(path: str) -> HTLinear | HTLSTM:
+def load(path: str) -> HTLinear | HTLSTM | HTGRU:
     """The module :func:`save` wrote to ``path``."""
     checkpoint = torch.load(path, map_location="cpu", weights_only=True)
     if not isinstance(checkpoint, dict) or checkpoint.get("format") != CHECKPOINT_FORMAT:

@@ -1,9 +1,10 @@
 """Compile a model and call it from Python: ``ht_mlir.compile(model) -> CompiledModel``.
 
     import ht_mlir
-    model = ht_mlir.compile(htlstm_module)          # or an nn.LSTM, a checkpoint, an .mlir file
+    model = ht_mlir.compile(htlstm_module)          # or an nn.LSTM / nn.GRU, a checkpoint, an .mlir file
     output, (h_n, c_n) = model(x)                    # NumPy arrays or torch tensors, like nn.LSTM
     output, (h_n, c_n) = model(x, (h0, c0), threads=2)
+    output, h_n = compiled_gru(x, h0)                # like nn.GRU
 
 The model is exported (PyTorch modules and checkpoints, through ``ht_mlir.torch_export``),
 compiled by ``ht-compile`` into a shared library with its C API, and called through
@@ -136,14 +137,20 @@ class CompiledModel:
     def input_names(self) -> list[str]:
         return [tensor["name"] for tensor in self.entry["inputs"]]
 
-    def _is_lstm(self) -> bool:
-        return self.input_names == ["x", "h0", "c0"] and [
-            tensor["name"] for tensor in self.entry["outputs"]] == ["output", "h_n", "c_n"]
+    def _state_names(self) -> list[str] | None:
+        """``["h0", "c0"]`` for an LSTM, ``["h0"]`` for a GRU, ``None`` for anything else."""
+        inputs = self.input_names
+        outputs = [tensor["name"] for tensor in self.entry["outputs"]]
+        if inputs == ["x", "h0", "c0"] and outputs == ["output", "h_n", "c_n"]:
+            return ["h0", "c0"]
+        if inputs == ["x", "h0"] and outputs == ["output", "h_n"]:
+            return ["h0"]
+        return None
 
-    def __call__(self, x: Any, hx: Sequence[Any] | None = None, *, threads: int | None = None):
-        """``model(x)`` or, for an LSTM, ``model(x, (h0, c0))`` (zeros when omitted; as
-        PyTorch, ``[B, H]`` or ``[1, B, H]`` states). Returns what the PyTorch module
-        returns: ``y``, or ``(output, (h_n, c_n))``."""
+    def __call__(self, x: Any, hx: Any = None, *, threads: int | None = None):
+        """``model(x)``, or for an LSTM ``model(x, (h0, c0))`` and for a GRU ``model(x, h0)``
+        (zeros when omitted; as PyTorch, ``[B, H]`` or ``[1, B, H]`` states). Returns what
+        the PyTorch module returns: ``y``, ``(output, (h_n, c_n))`` or ``(output, h_n)``."""
         if threads is None:
             threads = self.signature["default_threads"]
         if not isinstance(threads, int) or threads < 0 or threads > 2**31 - 1:
@@ -152,25 +159,28 @@ class CompiledModel:
         x_array = _as_float32(x, "x")
         inputs = [x_array]
         layered = False
-        if self._is_lstm():
+        state_names = self._state_names()
+        if state_names:
             state_shape = self.entry["inputs"][1]["shape"]  # [B, H] or [L * D, B, H]
             if hx is None:
                 # The batch as x gives it, wherever its layout has it.
                 known = self._bind_sizes([x_array], self.entry["inputs"][:1])
                 zeros = np.zeros([known.get(d, 0) if isinstance(d, str) else d
                                   for d in state_shape], np.float32)
-                inputs += [zeros, zeros]
+                inputs += [zeros] * len(state_names)
             else:
-                if len(hx) != 2:
+                if len(state_names) == 1:
+                    hx = (hx,)
+                elif not isinstance(hx, (tuple, list)) or len(hx) != 2:
                     raise ValueError("hx must be a pair (h0, c0)")
-                states = [_as_float32(state, name) for state, name in zip(hx, ("h0", "c0"))]
+                states = [_as_float32(state, name) for state, name in zip(hx, state_names)]
                 if len(state_shape) == 2 and all(state.ndim == 3 and state.shape[0] == 1
                                                  for state in states):
                     layered = True
                     states = [state[0] for state in states]
                 inputs += states
         elif hx is not None:
-            raise ValueError(f"this model takes {self.input_names}, not a state pair")
+            raise ValueError(f"this model takes {self.input_names}, not a state")
         if len(inputs) != len(self.entry["inputs"]):
             raise ValueError(f"this model takes {self.input_names}")
         values = self._bind_sizes(inputs)
@@ -185,11 +195,11 @@ class CompiledModel:
         if use_torch:
             import torch
             outputs = [torch.from_numpy(array) for array in outputs]
-        if self._is_lstm():
-            output, h_n, c_n = outputs
+        if state_names:
+            output, *finals = outputs
             if layered:
-                h_n, c_n = h_n[None], c_n[None]
-            return output, (h_n, c_n)
+                finals = [final[None] for final in finals]
+            return (output, tuple(finals)) if len(finals) == 2 else (output, finals[0])
         return outputs[0] if len(outputs) == 1 else tuple(outputs)
 
     def _bind_sizes(self, inputs: list[np.ndarray],

@@ -1,4 +1,4 @@
-"""PyTorch -> ``ht`` dialect MLIR: ``HTLSTM``, ``HTLinear``, ``torch.nn.LSTM``, ``torch.nn.Linear``.
+"""PyTorch -> ``ht`` dialect MLIR: ``HTLSTM``, ``HTGRU``, ``HTLinear``, ``torch.nn.LSTM``, ``torch.nn.GRU``, ``torch.nn.Linear``.
 
 Usage::
 
@@ -6,8 +6,8 @@ Usage::
         [--seq-len T] [--batch B] [--json model.json --npz weights.npz]
 
 ``CHECKPOINT`` is a file written by ``ht_mlir.nn.save`` or the ``state_dict()`` of an
-``nn.LSTM`` (any ``num_layers``, ``bidirectional``; no projections) or of an
-``nn.Linear``, saved with ``torch.save``. Several layers or directions export as one
+``nn.LSTM`` (any ``num_layers``, ``bidirectional``; no projections), of an ``nn.GRU``
+(told apart by its ``3H`` gate rows) or of an ``nn.Linear``, saved with ``torch.save``. Several layers or directions export as one
 ``@forward`` whose states are ``[num_layers * directions, B, H]``, as PyTorch's.
 Dense PyTorch weights stay dense in the MLIR; ``ht-compress`` turns them into HT.
 """
@@ -45,32 +45,37 @@ def _check_torch_lstm(module: nn.LSTM) -> None:
 _LSTM_STATE_NAME = re.compile(r"(weight_ih|weight_hh|bias_ih|bias_hh)_l(0|[1-9][0-9]*)(_reverse)?")
 
 
-def _lstm_from_state(state: Mapping[str, torch.Tensor]) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """An nn.LSTM's state_dict, any number of layers and both directions (the layers and
-    directions read off the keys, as PyTorch names them)."""
+def _recurrent_from_state(state: Mapping[str, torch.Tensor]
+                          ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """An nn.LSTM's or nn.GRU's state_dict (which one read off the gate rows: 4H or 3H),
+    any number of layers and both directions (read off the keys, as PyTorch names them)."""
     cells = {}
     for key in state:
         match = _LSTM_STATE_NAME.fullmatch(key)
         if not match:
-            raise ValueError(f"unexpected key '{key}' in an nn.LSTM state_dict (a projection "
-                             f"weight_hr is not supported)")
+            raise ValueError(f"unexpected key '{key}' in an nn.LSTM / nn.GRU state_dict (a "
+                             f"projection weight_hr is not supported)")
         cells.setdefault((int(match.group(2)), bool(match.group(3))), set()).add(match.group(1))
+    w_ih, w_hh = state["weight_ih_l0"], state["weight_hh_l0"]
+    hidden = w_hh.shape[1] if w_hh.dim() == 2 else 0
+    gate_rows = {4 * hidden: "lstm", 3 * hidden: "gru"}
+    if (w_ih.dim() != 2 or w_hh.dim() != 2 or w_hh.shape[0] not in gate_rows
+            or w_ih.shape[0] != w_hh.shape[0]):
+        raise ValueError(
+            f"weight_ih_l0 {list(w_ih.shape)} and weight_hh_l0 {list(w_hh.shape)} are neither "
+            f"an LSTM's [4H, I] and [4H, H] nor a GRU's [3H, I] and [3H, H]"
+        )
+    kind = gate_rows[w_hh.shape[0]]
+    module_name = "nn.LSTM" if kind == "lstm" else "nn.GRU"
     layers = 1 + max(layer for layer, _ in cells)
     bidirectional = any(reverse for _, reverse in cells)
     directions = 2 if bidirectional else 1
     expected = {(layer, bool(d)) for layer in range(layers) for d in range(directions)}
     if set(cells) != expected:
         raise ValueError(f"the state_dict's layers and directions {sorted(cells)} are not those of "
-                         f"a {layers}-layer{' bidirectional' if bidirectional else ''} nn.LSTM")
-    w_ih, w_hh = state["weight_ih_l0"], state["weight_hh_l0"]
-    hidden = w_hh.shape[1]
-    if w_ih.dim() != 2 or w_hh.shape[0] != 4 * hidden or w_ih.shape[0] != 4 * hidden:
-        raise ValueError(
-            f"weight_ih_l0 {list(w_ih.shape)} and weight_hh_l0 {list(w_hh.shape)} are not "
-            f"an LSTM's [4H, I] and [4H, H]"
-        )
+                         f"a {layers}-layer{' bidirectional' if bidirectional else ''} {module_name}")
     bias = "bias_ih_l0" in state
-    desc: dict[str, Any] = {"kind": "lstm", "input_size": w_ih.shape[1], "hidden_size": hidden,
+    desc: dict[str, Any] = {"kind": kind, "input_size": w_ih.shape[1], "hidden_size": hidden,
                             "form": "stacked", "bias": bias, "weights": {}}
     if layers > 1:
         desc["num_layers"] = layers
@@ -84,10 +89,10 @@ def _lstm_from_state(state: Mapping[str, torch.Tensor]) -> tuple[dict[str, Any],
                              f"expected the weights{' and biases' if bias else ''} of every layer")
         suffix = cell_suffix(layer, reverse)
         torch_suffix = f"_l{layer}" + ("_reverse" if reverse else "")
-        for kind in sorted(kinds):
-            name = names[kind] + suffix
-            arrays[name] = _numpy(state[kind + torch_suffix])
-            if kind.startswith("weight"):
+        for name_kind in sorted(kinds):
+            name = names[name_kind] + suffix
+            arrays[name] = _numpy(state[name_kind + torch_suffix])
+            if name_kind.startswith("weight"):
                 desc["weights"][name] = {"format": "dense"}
     return desc, arrays
 
@@ -110,7 +115,7 @@ def _from_state_dict(state: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str
         raise ValueError("the state_dict has a projection (weight_hr_l*, nn.LSTM proj_size); "
                          "the compiler takes LSTMs without projections")
     if _LSTM_KEYS <= keys and all(_LSTM_STATE_NAME.fullmatch(key) for key in keys):
-        return _lstm_from_state(state)
+        return _recurrent_from_state(state)
     if keys in ({"weight"}, {"weight", "bias"}):
         return _linear_from_state(state)
     prefixes = sorted({key.rsplit(".", 1)[0] for key in keys if "." in key})
@@ -125,10 +130,10 @@ def _from_state_dict(state: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str
     if layers:
         raise ValueError(
             f"this looks like a whole model's state_dict (layers {layers}); the exporter takes "
-            f"one nn.LSTM or nn.Linear: save that layer's own state_dict (e.g. "
+            f"one nn.LSTM, nn.GRU or nn.Linear: save that layer's own state_dict (e.g. "
             f"model.{layers[0]}.state_dict()), or an HT module with ht_mlir.nn.save")
     raise ValueError(
-        f"unrecognised state_dict keys {sorted(keys)}: expected those of an nn.LSTM "
+        f"unrecognised state_dict keys {sorted(keys)}: expected those of an nn.LSTM or nn.GRU "
         f"(weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0) or an nn.Linear (weight, bias)"
     )
 
@@ -136,14 +141,15 @@ def _from_state_dict(state: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str
 def describe(module: nn.Module, seq_len: int | None = None, batch: int | None = None
              ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """The JSON model description and the float32 ``.npz`` arrays of ``module``."""
-    if isinstance(module, ht_nn.HTLSTM):
+    if isinstance(module, (ht_nn.HTLSTM, ht_nn.HTGRU)):
         return module.description(seq_len=seq_len, batch=batch), module.arrays()
     if isinstance(module, ht_nn.HTLinear):
         _no_seq_len(seq_len)
         return module.description(batch=batch), module.arrays()
-    if isinstance(module, nn.LSTM):
-        _check_torch_lstm(module)
-        desc, arrays = _lstm_from_state(module.state_dict())
+    if isinstance(module, (nn.LSTM, nn.GRU)):
+        if isinstance(module, nn.LSTM):
+            _check_torch_lstm(module)
+        desc, arrays = _recurrent_from_state(module.state_dict())
         if module.batch_first:
             desc["batch_first"] = True
         return {**desc, "seq_len": seq_len, "batch": batch}, arrays
@@ -152,8 +158,8 @@ def describe(module: nn.Module, seq_len: int | None = None, batch: int | None = 
         desc, arrays = _linear_from_state(module.state_dict())
         return {**desc, "batch": batch}, arrays
     raise ValueError(
-        f"cannot export a {type(module).__name__}: expected ht_mlir.nn.HTLSTM, ht_mlir.nn.HTLinear, "
-        f"torch.nn.LSTM or torch.nn.Linear"
+        f"cannot export a {type(module).__name__}: expected ht_mlir.nn.HTLSTM, ht_mlir.nn.HTGRU, "
+        f"ht_mlir.nn.HTLinear, torch.nn.LSTM, torch.nn.GRU or torch.nn.Linear"
     )
 
 
@@ -194,17 +200,18 @@ def load_checkpoint(path: str, seq_len: int | None = None, batch: int | None = N
     if not isinstance(checkpoint, Mapping) or not all(isinstance(v, torch.Tensor) for v in checkpoint.values()):
         raise ValueError(f"{path}: expected an ht_mlir.nn.save checkpoint or a state_dict of tensors")
     desc, arrays = _from_state_dict(checkpoint)
-    if desc["kind"] == "lstm":
+    if desc["kind"] in ("lstm", "gru"):
         # A state_dict does not record batch_first: say which layout the model takes.
         if batch_first:
             desc["batch_first"] = True
         else:
-            print(f"note: {path} is a state_dict, which does not say whether the LSTM was "
-                  "batch_first; the exported model takes time-major input [T, B, I] "
-                  "(--batch-first for [B, T, I])", file=sys.stderr)
+            print(f"note: {path} is a state_dict, which does not say whether the "
+                  f"{desc['kind'].upper()} was batch_first; the exported model takes time-major "
+                  "input [T, B, I] (--batch-first for [B, T, I])", file=sys.stderr)
     if desc["kind"] == "linear":
         if batch_first:
-            raise ValueError(f"{path}: batch_first is for an nn.LSTM state_dict, not a linear layer")
+            raise ValueError(f"{path}: batch_first is for an nn.LSTM / nn.GRU state_dict, not a "
+                             "linear layer")
         _no_seq_len(seq_len)
         return {**desc, "batch": batch}, arrays
     return {**desc, "seq_len": seq_len, "batch": batch}, arrays
@@ -212,12 +219,12 @@ def load_checkpoint(path: str, seq_len: int | None = None, batch: int | None = N
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = cli.ArgumentParser(prog="python3 -m ht_mlir.torch_export", description=__doc__.split("\n")[0])
-    parser.add_argument("checkpoint", help="ht_mlir.nn.save file, or an nn.LSTM / nn.Linear state_dict")
+    parser.add_argument("checkpoint", help="ht_mlir.nn.save file, or an nn.LSTM / nn.GRU / nn.Linear state_dict")
     parser.add_argument("-o", "--output", required=True, help="MLIR file to write")
     parser.add_argument("--seq-len", type=int, help="static sequence length (default: dynamic)")
     parser.add_argument("--batch", type=int, help="static batch size (default: dynamic)")
     parser.add_argument("--batch-first", action="store_true",
-                        help="an nn.LSTM state_dict's input is [B, T, I] (nn.LSTM(batch_first=True))")
+                        help="an nn.LSTM / nn.GRU state_dict's input is [B, T, I] (batch_first=True)")
     parser.add_argument("--json", help="also write the model description here")
     parser.add_argument("--npz", help="also write the weights here (float32 .npz)")
     args = parser.parse_args(argv)

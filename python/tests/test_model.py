@@ -63,7 +63,13 @@ class DescriptionTest(unittest.TestCase):
 
     def test_errors_name_the_field_and_expected_value(self):
         cases = [
-            (variant(TINY_LSTM, kind="gru"), "kind: expected one of lstm, linear"),
+            (variant(TINY_LSTM, kind="rnn"), "kind: expected one of lstm, gru, linear"),
+            (variant(TINY_LSTM, kind="gru"), "model: unknown field 'gate_activation'"),
+            (variant({k: v for k, v in TINY_LSTM.items() if k != "gate_activation"}, kind="gru",
+                     form="fused", weights={"W": {"format": "dense"}}),
+             "form: a GRU has no fused form"),
+            (variant({k: v for k, v in TINY_LSTM.items() if k != "gate_activation"}, kind="gru"),
+             "weights.W_ih.row_modes: product is 8, expected 6 (3 * hidden_size)"),
             (variant(TINY_LSTM, hidden_size=0), "hidden_size: expected a positive integer"),
             (variant(TINY_LSTM, batch=True), "batch: expected a positive integer"),
             (variant(TINY_LSTM, form="split"), "form: expected one of stacked, per_gate, fused"),

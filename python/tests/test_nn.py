@@ -150,6 +150,61 @@ class HTLSTMTest(unittest.TestCase):
 
 
 @unittest.skipIf(torch is None, "python3-torch is not installed")
+class HTGRUTest(unittest.TestCase):
+    def test_dense_htgru_is_torch_gru(self):
+        torch.manual_seed(5)
+        gru = torch.nn.GRU(5, 3).double()
+        module = htnn.HTGRU(5, 3).double()
+        with torch.no_grad():
+            module.weights["W_ih"].weight.copy_(gru.weight_ih_l0)
+            module.weights["W_hh"].weight.copy_(gru.weight_hh_l0)
+            module.b_ih.copy_(gru.bias_ih_l0)
+            module.b_hh.copy_(gru.bias_hh_l0)
+        x, h0 = torch.randn(4, 2, 5, dtype=torch.float64), torch.randn(1, 2, 3, dtype=torch.float64)
+        want, h_want = gru(x, h0)
+        got, h_got = module(x, h0)
+        self.assertEqual(list(h_got.shape), [1, 2, 3])  # nn.GRU's state shape comes back
+        self.assertLess(float((got - want).abs().max()), 1e-14)
+        self.assertLess(float((h_got - h_want).abs().max()), 1e-14)
+        _, h_plain = module(x, h0[0])
+        self.assertEqual(list(h_plain.shape), [2, 3])
+        with self.assertRaises(ValueError) as caught:
+            module(x, h0[:, :1])
+        self.assertIn("h0 has shape [1, 1, 3], expected [2, 3] or, as nn.GRU's, [1, 2, 3]",
+                      str(caught.exception))
+
+    def test_forward_matches_float64_reference_of_its_export(self):
+        torch.manual_seed(6)
+        layout = htnn.ht_layout
+        modules = {
+            "stacked HT": htnn.HTGRU(12, 2, w_ih=layout([3, 2], [4, 3], 2), w_hh=layout([3, 2], [2, 1], 1)),
+            "per_gate HT, no bias": htnn.HTGRU(12, 2, form="per_gate", w_ih=layout([1, 2], [4, 3], 2),
+                                               bias=False),
+        }
+        for name, module in modules.items():
+            with self.subTest(name=name):
+                x, h0 = torch.randn(5, 3, 12).double(), torch.randn(3, 2).double()
+                desc, arrays = torch_export.describe(module)
+                self.assertEqual(desc["kind"], "gru")
+                want = run_reference(desc, arrays, [x.numpy(), h0.numpy()])
+                output, h_n = module.double()(x, h0)
+                for got, expected in zip((output, h_n), want):
+                    self.assertLess(max_error(got.detach().numpy(), expected), 1e-12)
+                rebuilt = htnn.from_description(desc)
+                self.assertIsInstance(rebuilt, htnn.HTGRU)
+                self.assertEqual(rebuilt.description(), module.description())
+
+    def test_bad_arguments_name_what_is_wrong(self):
+        with self.assertRaises(ValueError) as caught:
+            htnn.HTGRU(4, 2, form="fused")
+        self.assertIn("form: expected one of stacked, per_gate (a GRU has no fused form)",
+                      str(caught.exception))
+        with self.assertRaises(ValueError) as caught:
+            htnn.HTGRU(4, 2)(torch.randn(3, 2, 5))
+        self.assertIn("x has shape [3, 2, 5], expected [T, B, 4]", str(caught.exception))
+
+
+@unittest.skipIf(torch is None, "python3-torch is not installed")
 class ExportTest(unittest.TestCase):
     def setUp(self):
         self.folder = tempfile.TemporaryDirectory()
@@ -170,10 +225,26 @@ class ExportTest(unittest.TestCase):
         self.assertEqual((desc["in_features"], desc["out_features"], desc["bias"]), (6, 4, False))
         self.assertEqual(set(arrays), {"W"})
 
+    def test_gru_state_dicts_export_as_grus(self):
+        gru = torch.nn.GRU(5, 3, num_layers=2, bidirectional=True)
+        path = self.path("gru.pt")
+        torch.save(gru.state_dict(), path)
+        desc, arrays = torch_export.load_checkpoint(path, batch_first=True)
+        self.assertEqual((desc["kind"], desc["num_layers"], desc["bidirectional"], desc["batch_first"]),
+                         ("gru", 2, True, True))
+        self.assertEqual(arrays["W_ih_l1_reverse"].shape, (9, 6))
+        np.testing.assert_array_equal(arrays["b_hh_reverse"], gru.bias_hh_l0_reverse.detach().numpy())
+        bad = {"weight_ih_l0": torch.zeros(10, 5), "weight_hh_l0": torch.zeros(10, 2)}
+        torch.save(bad, path)
+        with self.assertRaises(ValueError) as caught:
+            torch_export.load_checkpoint(path)
+        self.assertIn("are neither an LSTM's [4H, I] and [4H, H] nor a GRU's [3H, I] and [3H, H]",
+                      str(caught.exception))
+
     def test_unsupported_modules_are_refused(self):
         cases = [
             (torch.nn.LSTM(4, 3, proj_size=2), "nn.LSTM with proj_size=2"),
-            (torch.nn.GRU(4, 2), "cannot export a GRU"),
+            (torch.nn.RNN(4, 2), "cannot export a RNN: expected ht_mlir.nn.HTLSTM, ht_mlir.nn.HTGRU"),
         ]
         for module, message in cases:
             with self.subTest(message=message), self.assertRaises(ValueError) as caught:
@@ -220,7 +291,7 @@ class ExportTest(unittest.TestCase):
         torch.save(torch.nn.Linear(3, 2).state_dict(), self.path("lin.pt"))
         result = self.run_cli(self.path("lin.pt"), "-o", self.path("lin.mlir"), "--batch-first")
         self.assertEqual(result.returncode, 1)
-        self.assertIn("batch_first is for an nn.LSTM state_dict, not a linear layer", result.stderr)
+        self.assertIn("batch_first is for an nn.LSTM / nn.GRU state_dict, not a linear layer", result.stderr)
         result = self.run_cli(self.path("lstm.pt"), "-o", self.path("lstm.mlir"), "--seq-len", "7",
                               "--json", self.path("lstm.json"), "--npz", self.path("lstm.npz"))
         self.assertEqual(result.returncode, 0, result.stderr)

@@ -78,7 +78,7 @@ class RuntimeTest(unittest.TestCase):
         self.assertLess(float(np.abs(y - linear(torch.ones(4, 6)).detach().numpy()).max()), 1e-5)
         with self.assertRaises(ValueError) as caught:
             compiled_linear(np.ones((4, 6)), (np.ones(1), np.ones(1)))
-        self.assertIn("this model takes ['x'], not a state pair", str(caught.exception))
+        self.assertIn("this model takes ['x'], not a state", str(caught.exception))
 
     def test_stacked_bidirectional_lstm_matches_pytorch(self):
         torch.manual_seed(2)

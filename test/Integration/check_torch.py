@@ -1,8 +1,10 @@
 """PyTorch models -> MLIR -> native code, checked against PyTorch's own outputs.
 
 Each case builds a PyTorch module (ht_mlir.nn.HTLSTM in every weight form,
-HTLinear, a dense torch.nn.LSTM), exports it with ht_mlir.torch_export, runs it
-with `ht-run` and through `ht-compile` + the C API (called with ctypes), and
+HTGRU, HTLinear, dense torch.nn.LSTMs and GRUs of several layers and
+directions), exports it with ht_mlir.torch_export, runs it with `ht-run`,
+through `ht-compile` + the C API (called with ctypes) and, for the recurrent
+ones, through ht_mlir.compile (the Python runtime, on torch tensors), and
 compares every output with the module's float64 forward pass within docs/Semantics.md
 section 6: |got - want| <= 1e-5 * max(1, max|want|). Two more cases go through
 `ht-compress`: a dense LSTM compressed at full rank must reproduce the dense
@@ -34,6 +36,7 @@ except ImportError:
     print("SKIPPED: python3-torch is not installed (scripts/setup.sh installs it)")
     sys.exit(0)
 
+import ht_mlir
 from ht_mlir import nn as htnn
 from ht_mlir import torch_export
 from tolerance import compare
@@ -91,32 +94,53 @@ def float32_inputs(*shapes: tuple[int, ...]) -> list[torch.Tensor]:
     return [(torch.randn(*shape) * 0.8).double() for shape in shapes]
 
 
-def check_lstm(runner: Runner, tag: str, module: torch.nn.Module, seq_len: int, batch: int,
-               static: bool = False) -> str:
+def check_recurrent(runner: Runner, tag: str, module: torch.nn.Module, seq_len: int, batch: int,
+                    static: bool = False) -> str:
+    """An LSTM or GRU module through ht-run, the C API and ht_mlir.compile."""
     module = module.float()
     model = os.path.join(runner.work, f"{tag}.mlir")
     torch_export.export(module, model, seq_len=seq_len if static else None,
                         batch=batch if static else None)
     hidden = module.hidden_size
+    is_gru = isinstance(module, (torch.nn.GRU, htnn.HTGRU))
+    torch_module = isinstance(module, (torch.nn.LSTM, torch.nn.GRU))
     # Several layers or directions: PyTorch's stacked states [L * D, B, H].
-    cells = (module.num_layers * (2 if module.bidirectional else 1)
-             if isinstance(module, torch.nn.LSTM) else 1)
+    cells = module.num_layers * (2 if module.bidirectional else 1) if torch_module else 1
     state = (cells, batch, hidden) if cells > 1 else (batch, hidden)
     batch_first = getattr(module, "batch_first", False)
     x_shape = (batch, seq_len, module.input_size) if batch_first else (seq_len, batch, module.input_size)
-    x, h0, c0 = float32_inputs(x_shape, state, state)
+    x, *states = float32_inputs(x_shape, *[state] * (1 if is_gru else 2))
+    # PyTorch's modules take [L * D, B, H] states; ht_mlir.nn's take [B, H] too.
+    given = [s.reshape(cells, batch, hidden) if torch_module else s for s in states]
     with torch.no_grad():
-        output, (h_n, c_n) = module.double()(x, (h0.reshape(cells, batch, hidden),
-                                                 c0.reshape(cells, batch, hidden))
-                                             if isinstance(module, torch.nn.LSTM) else (h0, c0))
-    want = [output.numpy(), h_n.reshape(state).numpy(), c_n.reshape(state).numpy()]
-    inputs = [t.float().numpy() for t in (x, h0, c0)]
+        if is_gru:
+            output, h_n = module.double()(x, given[0])
+            finals = [h_n]
+        else:
+            output, (h_n, c_n) = module.double()(x, tuple(given))
+            finals = [h_n, c_n]
+    want = [output.numpy()] + [final.reshape(state).numpy() for final in finals]
+    inputs = [t.float().numpy() for t in (x, *states)]
     worst = max(compare(f"{tag} ht-run result{i}", got, w)
                 for i, (got, w) in enumerate(zip(runner.ht_run(model, inputs, tag), want)))
     sizes = {} if static else {"seq_len": seq_len, "batch": batch}
     got = runner.c_api(model, sizes, inputs, [w.shape for w in want], tag)
     worst = max([worst] + [compare(f"{tag} C API result{i}", g, w) for i, (g, w) in enumerate(zip(got, want))])
-    return f"{tag}: ht-run and C API match PyTorch, rel. error {worst:.1e}"
+    # The Python runtime, called as the module is (torch tensors in, tensors out).
+    compiled = ht_mlir.compile(module.float(), seq_len=seq_len if static else None,
+                               batch=batch if static else None, bin_dir=runner.bin_dir,
+                               cache_dir=os.path.join(runner.work, "cache"))
+    given32 = [g.float() for g in given]
+    if is_gru:
+        output, h_n = compiled(x.float(), given32[0])
+        results = [output, h_n]
+    else:
+        output, (h_n, c_n) = compiled(x.float(), tuple(given32))
+        results = [output, h_n, c_n]
+    worst = max([worst] + [compare(f"{tag} ht_mlir.compile result{i}",
+                                   r.reshape(w.shape).numpy(), w)
+                           for i, (r, w) in enumerate(zip(results, want))])
+    return f"{tag}: ht-run, C API and ht_mlir.compile match PyTorch, rel. error {worst:.1e}"
 
 
 def check_linear(runner: Runner, tag: str, module: torch.nn.Module, batch: int) -> str:
@@ -185,23 +209,35 @@ def cases(runner: Runner) -> list[Callable[[], str]]:
     layout = htnn.ht_layout
     w_ih = layout([4, 2, 2], [4, 3, 2], 3, tree="((0,1),2)")  # 4H = 16 rows, I = 24
     return [
-        lambda: check_lstm(runner, "htlstm_stacked", htnn.HTLSTM(24, 4, w_ih=w_ih), 7, 3),
-        lambda: check_lstm(runner, "htlstm_fdht", htnn.HTLSTM(
+        lambda: check_recurrent(runner, "htlstm_stacked", htnn.HTLSTM(24, 4, w_ih=w_ih), 7, 3),
+        lambda: check_recurrent(runner, "htlstm_fdht", htnn.HTLSTM(
             24, 4, w_ih=w_ih, w_hh=layout([4, 4], [2, 2], 2)), 5, 2, static=True),
-        lambda: check_lstm(runner, "htlstm_per_gate", htnn.HTLSTM(
+        lambda: check_recurrent(runner, "htlstm_per_gate", htnn.HTLSTM(
             24, 4, form="per_gate", w_ih=layout([2, 2], [6, 4], 2), gate_activation="hard_sigmoid"), 6, 2),
-        lambda: check_lstm(runner, "htlstm_fused", htnn.HTLSTM(
+        lambda: check_recurrent(runner, "htlstm_fused", htnn.HTLSTM(
             24, 4, form="fused", w=layout([4, 4], [7, 4], 4, tree="(1,0)"), bias=False), 4, 3),
-        lambda: check_lstm(runner, "torch_lstm", torch.nn.LSTM(24, 4), 8, 2),
-        lambda: check_lstm(runner, "torch_lstm_2_layers", torch.nn.LSTM(24, 4, num_layers=2), 5, 3),
-        lambda: check_lstm(runner, "torch_lstm_bidirectional", torch.nn.LSTM(
+        lambda: check_recurrent(runner, "torch_lstm", torch.nn.LSTM(24, 4), 8, 2),
+        lambda: check_recurrent(runner, "torch_lstm_2_layers", torch.nn.LSTM(24, 4, num_layers=2), 5, 3),
+        lambda: check_recurrent(runner, "torch_lstm_bidirectional", torch.nn.LSTM(
             24, 5, bidirectional=True), 6, 2),
-        lambda: check_lstm(runner, "torch_lstm_3_layers_bidirectional", torch.nn.LSTM(
+        lambda: check_recurrent(runner, "torch_lstm_3_layers_bidirectional", torch.nn.LSTM(
             7, 3, num_layers=3, bidirectional=True, bias=False), 4, 3, static=True),
-        lambda: check_lstm(runner, "torch_lstm_batch_first", torch.nn.LSTM(
+        lambda: check_recurrent(runner, "torch_lstm_batch_first", torch.nn.LSTM(
             24, 4, batch_first=True), 6, 3),
-        lambda: check_lstm(runner, "torch_lstm_batch_first_2_layers_bidirectional", torch.nn.LSTM(
+        lambda: check_recurrent(runner, "torch_lstm_batch_first_2_layers_bidirectional", torch.nn.LSTM(
             9, 5, num_layers=2, bidirectional=True, batch_first=True), 5, 2),
+        lambda: check_recurrent(runner, "htgru_stacked", htnn.HTGRU(
+            24, 4, w_ih=layout([3, 2, 2], [4, 3, 2], 3, tree="((0,1),2)"),
+            w_hh=layout([3, 4], [2, 2], 2)), 6, 3),
+        lambda: check_recurrent(runner, "htgru_per_gate", htnn.HTGRU(
+            24, 4, form="per_gate", w_ih=layout([2, 2], [6, 4], 2), bias=False), 5, 2, static=True),
+        lambda: check_recurrent(runner, "torch_gru", torch.nn.GRU(24, 4), 7, 2),
+        lambda: check_recurrent(runner, "torch_gru_2_layers_bidirectional", torch.nn.GRU(
+            11, 5, num_layers=2, bidirectional=True), 5, 3),
+        lambda: check_recurrent(runner, "torch_gru_3_layers_batch_first", torch.nn.GRU(
+            9, 3, num_layers=3, batch_first=True, bias=False), 4, 2, static=True),
+        lambda: check_recurrent(runner, "torch_gru_batch_first_bidirectional", torch.nn.GRU(
+            6, 7, bidirectional=True, batch_first=True), 3, 4),
         lambda: check_linear(runner, "htlinear", htnn.HTLinear(24, 16, layout([2, 2, 4], [3, 4, 2], 2)), 5),
         lambda: check_compressed_lstm(runner),
         lambda: check_reported_error(runner),

@@ -58,3 +58,35 @@ func.func @reverse(%x: tensor<?x?x6xf32>, %h: tensor<?x2xf32>, %c: tensor<?x2xf3
    -> (tensor<?x?x2xf32>, tensor<?x2xf32>, tensor<?x2xf32>)
   return %o, %hn, %cn : tensor<?x?x2xf32>, tensor<?x2xf32>, tensor<?x2xf32>
 }
+
+// -----
+
+// A GRU: W_ih with b_ih alone over all steps; b_hh stays with the loop,
+// since the reset gate scales b_hn.
+// CHECK-LABEL: func.func @gru
+// CHECK-SAME: (%[[X:.*]]: tensor<?x?x6xf32>, %[[H:.*]]: tensor<?x2xf32>, %[[WIH:.*]]: tensor<6x6xf32>, %[[WHH:.*]]: tensor<6x2xf32>, %[[BIH:.*]]: tensor<6xf32>, %[[BHH:.*]]: tensor<6xf32>)
+// CHECK: %[[P:.*]] = ht.linear %[[X]], %[[WIH]] bias %[[BIH]] : tensor<?x?x6xf32>, tensor<6x6xf32>, tensor<6xf32> -> tensor<?x?x6xf32>
+// CHECK-NEXT: ht.gru projected %[[P]], %[[H]] weights(%[[WHH]]) biases(%[[BHH]]) batch_first :
+func.func @gru(%x: tensor<?x?x6xf32>, %h: tensor<?x2xf32>, %wih: tensor<6x6xf32>, %whh: tensor<6x2xf32>,
+               %bih: tensor<6xf32>, %bhh: tensor<6xf32>) -> (tensor<?x?x2xf32>, tensor<?x2xf32>) {
+  %o, %hn = ht.gru stacked %x, %h weights(%wih, %whh) biases(%bih, %bhh) batch_first
+    : (tensor<?x?x6xf32>, tensor<?x2xf32>, tensor<6x6xf32>, tensor<6x2xf32>, tensor<6xf32>, tensor<6xf32>)
+   -> (tensor<?x?x2xf32>, tensor<?x2xf32>)
+  return %o, %hn : tensor<?x?x2xf32>, tensor<?x2xf32>
+}
+
+// -----
+
+// Per gate: three products joined along the features, each with its third
+// of b_ih.
+// CHECK-LABEL: func.func @gru_per_gate
+// CHECK-COUNT-3: ht.linear %{{.*}}, %{{.*}} bias %{{.*}} : tensor<5x3x6xf32>, tensor<2x6xf32>, tensor<2xf32> -> tensor<5x3x2xf32>
+// CHECK-NEXT: %[[P:.*]] = tensor.concat dim(2) {{.*}} -> tensor<5x3x6xf32>
+// CHECK-NEXT: ht.gru projected %[[P]], %{{.*}} weights(%{{.*}}) biases(%{{.*}}) reverse :
+func.func @gru_per_gate(%x: tensor<5x3x6xf32>, %h: tensor<3x2xf32>, %g: tensor<2x6xf32>, %whh: tensor<6x2xf32>,
+                        %b: tensor<6xf32>) -> (tensor<5x3x2xf32>, tensor<3x2xf32>) {
+  %o, %hn = ht.gru per_gate %x, %h weights(%g, %g, %g, %whh) biases(%b, %b) reverse
+    : (tensor<5x3x6xf32>, tensor<3x2xf32>, tensor<2x6xf32>, tensor<2x6xf32>, tensor<2x6xf32>, tensor<6x2xf32>, tensor<6xf32>, tensor<6xf32>)
+   -> (tensor<5x3x2xf32>, tensor<3x2xf32>)
+  return %o, %hn : tensor<5x3x2xf32>, tensor<3x2xf32>
+}

@@ -182,3 +182,31 @@ func.func @lstm_update(%zx: tensor<?x8xf32>, %zh: tensor<?x8xf32>, %c: tensor<?x
     }
   }
 #-}
+
+// CHECK-LABEL: func.func @gru
+// CHECK: ht.gru stacked %{{.*}}, %{{.*}} weights(%{{.*}}, %{{.*}}) biases(%{{.*}}, %{{.*}}) : (tensor<?x?x210xf32>, tensor<?x6xf32>, !ht.matrix<{{.*}}>, tensor<18x6xf32>, tensor<18xf32>, tensor<18xf32>) -> (tensor<?x?x6xf32>, tensor<?x6xf32>)
+// CHECK: ht.gru per_gate {{.*}} reverse batch_first : (tensor<2x5x210xf32>
+// CHECK: ht.gru projected {{.*}} weights(%{{.*}}) biases(%{{.*}}) : (tensor<?x?x18xf32>
+// CHECK: ht.gru_cell stacked {{.*}} -> tensor<?x6xf32>
+// CHECK: ht.gru_update(%{{.*}}, %{{.*}}), %{{.*}} input_bias %{{.*}} hidden_bias %{{.*}} : (tensor<?x18xf32>, tensor<?x18xf32>, tensor<?x6xf32>, tensor<18xf32>, tensor<18xf32>) -> tensor<?x6xf32>
+// CHECK: ht.gru_update(%{{.*}}, %{{.*}}), %{{.*}} hidden_bias %{{.*}} :
+!gru_w = !ht.matrix<[3, 2, 3] x [5, 6, 7], tree = ((0, 1), 2), leaf_ranks = [2, 3, 4], node_ranks = [1, 6], f32>
+func.func @gru(%x: tensor<?x?x210xf32>, %h: tensor<?x6xf32>, %wih: !gru_w, %whh: tensor<18x6xf32>,
+               %b: tensor<18xf32>, %xb: tensor<2x5x210xf32>, %hs: tensor<2x6xf32>, %g: tensor<6x210xf32>,
+               %p: tensor<?x?x18xf32>, %x1: tensor<?x210xf32>, %z: tensor<?x18xf32>) {
+  %o, %hn = ht.gru stacked %x, %h weights(%wih, %whh) biases(%b, %b)
+    : (tensor<?x?x210xf32>, tensor<?x6xf32>, !gru_w, tensor<18x6xf32>, tensor<18xf32>, tensor<18xf32>)
+   -> (tensor<?x?x6xf32>, tensor<?x6xf32>)
+  %o2, %hn2 = ht.gru per_gate %xb, %hs weights(%g, %g, %g, %whh) reverse batch_first
+    : (tensor<2x5x210xf32>, tensor<2x6xf32>, tensor<6x210xf32>, tensor<6x210xf32>, tensor<6x210xf32>, tensor<18x6xf32>)
+   -> (tensor<2x5x6xf32>, tensor<2x6xf32>)
+  %o3, %hn3 = ht.gru projected %p, %h weights(%whh) biases(%b)
+    : (tensor<?x?x18xf32>, tensor<?x6xf32>, tensor<18x6xf32>, tensor<18xf32>) -> (tensor<?x?x6xf32>, tensor<?x6xf32>)
+  %h1 = ht.gru_cell stacked %x1, %h weights(%wih, %whh)
+    : (tensor<?x210xf32>, tensor<?x6xf32>, !gru_w, tensor<18x6xf32>) -> tensor<?x6xf32>
+  %h2 = ht.gru_update(%z, %z), %h input_bias %b hidden_bias %b
+    : (tensor<?x18xf32>, tensor<?x18xf32>, tensor<?x6xf32>, tensor<18xf32>, tensor<18xf32>) -> tensor<?x6xf32>
+  %h3 = ht.gru_update(%z, %z), %h hidden_bias %b
+    : (tensor<?x18xf32>, tensor<?x18xf32>, tensor<?x6xf32>, tensor<18xf32>) -> tensor<?x6xf32>
+  return
+}
