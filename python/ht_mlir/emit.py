@@ -9,7 +9,7 @@ anywhere in MLIR, and the fixed weight names cannot collide after the replacemen
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping, Sequence
+from typing import Iterator, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
@@ -22,6 +22,7 @@ _VALUE_NAMES = {
     "W_ih_i": "%wi", "W_ih_f": "%wf", "W_ih_g": "%wg", "W_ih_o": "%wo",
     "W_ih_r": "%wr", "W_ih_z": "%wz", "W_ih_n": "%wn",
     "b_ih": "%bih", "b_hh": "%bhh", "b": "%b",
+    "W_head": "%whead", "b_head": "%bhead",
 }
 
 
@@ -107,10 +108,45 @@ def _sequence_type(model: Model, features: int) -> str:
     return tensor_type((batch, steps, features) if model.batch_first else (steps, batch, features))
 
 
-def _stacked_recurrent_body(model: Model) -> tuple[str, list[str]]:
-    """``@forward`` of several layers or directions: states ``[L * D, B, H]`` sliced per
-    layer and direction, each layer an ``ht.lstm`` (``ht.gru``) per direction (the
-    directions' outputs concatenated), the final states stacked again."""
+class _Body(NamedTuple):
+    """``@forward``'s arguments (``"%x: tensor<...>"``), its lines before the return, and
+    the values it returns with their types."""
+
+    arguments: list[str]
+    lines: list[str]
+    results: list[tuple[str, str]]
+
+
+def _zero_states(model: Model, state_type: str) -> list[str]:
+    """``%h0`` (and ``%c0``) as zeros of ``state_type`` with ``x``'s batch: a model with a
+    head takes ``x`` alone, as PyTorch's modules start from zero states."""
+    x_type = _sequence_type(model, model.input_size)
+    lines = []
+    sizes = ""
+    if model.batch is None:
+        lines += [f"%batch_dim = arith.constant {0 if model.batch_first else 1} : index",
+                  f"%batch_x = tensor.dim %x, %batch_dim : {x_type}"]
+        sizes = "%batch_x"
+    lines += ["%zero = arith.constant 0.0 : f32",
+              f"%states_empty = tensor.empty({sizes}) : {state_type}",
+              f"%h0 = linalg.fill ins(%zero : f32) outs(%states_empty : {state_type}) -> {state_type}"]
+    if "c0" in model.state_names:
+        lines.append(f"%c0 = linalg.fill ins(%zero : f32) outs(%states_empty : {state_type}) "
+                     f"-> {state_type}")
+    return lines
+
+
+def _state_arguments(model: Model, state_type: str) -> tuple[list[str], list[str]]:
+    """The states as arguments, or (with a head) as zeros made in the body."""
+    if model.head is not None:
+        return [], _zero_states(model, state_type)
+    return [f"%{name}: {state_type}" for name in model.state_names], []
+
+
+def _stacked_recurrent_body(model: Model) -> _Body:
+    """Several layers or directions: states ``[L * D, B, H]`` sliced per layer and
+    direction, each layer an ``ht.lstm`` (``ht.gru``) per direction (the directions'
+    outputs concatenated), the final states stacked again."""
     batch, hidden = model.batch, model.output_size
     cells = model.cells()
     width = model.directions * hidden
@@ -119,9 +155,10 @@ def _stacked_recurrent_body(model: Model) -> tuple[str, list[str]]:
     slice_type = tensor_type((batch, hidden))
     cell_out_type = _sequence_type(model, hidden)
     states = [name[0] for name in model.state_names]  # "h", "c"
+    state_arguments, lines = _state_arguments(model, state_type)
     # The batch read off each state: each slice then ties its state's size to x's
     # (what the C API checks).
-    lines = ["%c1 = arith.constant 1 : index"]
+    lines.append("%c1 = arith.constant 1 : index")
     batch_sizes = {}
     for state in states:
         lines.append(f"%batch_{state} = tensor.dim %{state}0, %c1 : {state_type}")
@@ -159,34 +196,84 @@ def _stacked_recurrent_body(model: Model) -> tuple[str, list[str]]:
             written = f"{stack}{step + 1}" if step + 1 < len(finals) else f"%{state}n"
             lines.append(f"{written} = tensor.insert_slice %{state}T_{index} into {target}[{index}, 0, 0] "
                          f"[1, {batch_size}, {hidden}] [1, 1, 1] : {slice_type} into {state_type}")
-    result_types = [layer_type] + [state_type] * len(states)
-    lines.append(f"return {layer_input}, {', '.join(f'%{state}n' for state in states)} : "
-                 f"{', '.join(result_types)}")
-    arguments = ", ".join([f"%x: {x_type}"] + [f"%{state}0: {state_type}" for state in states])
-    signature = f"@forward({arguments}) -> ({', '.join(result_types)})"
-    return signature, lines
+    results = [(layer_input, layer_type)] + [(f"%{state}n", state_type) for state in states]
+    return _Body([f"%x: {x_type}"] + state_arguments, lines, results)
 
 
-def _recurrent_body(model: Model) -> tuple[str, list[str]]:
-    """Signature and the op and return lines of an LSTM or GRU ``@forward``."""
+def _recurrent_body(model: Model) -> _Body:
+    """An LSTM or GRU: the output sequence, then the final states."""
     if model.stacked_states:
         return _stacked_recurrent_body(model)
     batch, hidden = model.batch, model.output_size
     states = [name[0] for name in model.state_names]
     state_type = tensor_type((batch, hidden))
-    arg_types = [_sequence_type(model, model.input_size)] + [state_type] * len(states)
+    x_type = _sequence_type(model, model.input_size)
+    state_arguments, lines = _state_arguments(model, state_type)
     result_types = [_sequence_type(model, hidden)] + [state_type] * len(states)
     results = ["%out"] + [f"%{state}T" for state in states]
-    arguments = ["%x"] + [f"%{state}0" for state in states]
-    op = _recurrent_op(model, results, arguments, arg_types, result_types, "", model.reverse)
-    signature = (f"@forward({', '.join(f'{a}: {t}' for a, t in zip(arguments, arg_types))}) "
-                 f"-> ({', '.join(result_types)})")
-    ret = f"return {', '.join(results)} : {', '.join(result_types)}"
-    return signature, [op, ret]
+    operands = ["%x"] + [f"%{state}0" for state in states]
+    lines.append(_recurrent_op(model, results, operands, [x_type] + [state_type] * len(states),
+                               result_types, "", model.reverse))
+    return _Body([f"%x: {x_type}"] + state_arguments, lines, list(zip(results, result_types)))
 
 
-def _linear_body(model: Model) -> tuple[str, list[str]]:
-    """Signature and the op and return lines of a linear ``@forward``."""
+def _head(model: Model, body: _Body) -> _Body:
+    """The linear head over the recurrent output: ``y`` replaces every result."""
+    assert model.head is not None
+    head = model.head
+    weight, bias = model.head_weights()
+    output, output_type = body.results[0]
+    features = model.directions * model.output_size
+    lines = list(body.lines)
+    batch, steps = model.batch, model.seq_len
+    time_dim = 1 if model.batch_first else 0
+    if head.over == "last":
+        # The last step's [B, D * H] slice of the output (output[-1], or output[:, -1]).
+        if steps is None:
+            lines += [f"%time_dim = arith.constant {time_dim} : index",
+                      f"%steps = tensor.dim {output}, %time_dim : {output_type}",
+                      "%one = arith.constant 1 : index",
+                      "%last = arith.subi %steps, %one : index"]
+            last = "%last"
+        else:
+            last = str(steps - 1)
+        if batch is None:
+            lines += [f"%batch_out = arith.constant {1 - time_dim} : index",
+                      f"%batch_size = tensor.dim {output}, %batch_out : {output_type}"]
+        batch_size = "%batch_size" if batch is None else str(batch)
+        offsets = [last, "0", "0"] if time_dim == 0 else ["0", last, "0"]
+        sizes = ["1", batch_size, str(features)] if time_dim == 0 else [batch_size, "1", str(features)]
+        features_type = tensor_type((batch, features))
+        lines.append(f"%features = tensor.extract_slice {output}[{', '.join(offsets)}] "
+                     f"[{', '.join(sizes)}] [1, 1, 1] : {output_type} to {features_type}")
+        features_value = "%features"
+        leading: tuple[int | None, ...] = (batch,)
+    else:
+        features_value, features_type = output, output_type
+        leading = (batch, steps) if model.batch_first else (steps, batch)
+    y_type = tensor_type((*leading, head.out_features))
+    operands = f"{features_value}, {_value_name(weight.name)}"
+    types = [features_type, weight_type(weight)]
+    if bias is not None:
+        operands += f" bias {_value_name(bias.name)}"
+        types.append(tensor_type((bias.size,)))
+    lines.append(f"%logits = ht.linear {operands} : {', '.join(types)} -> {y_type}")
+    result = "%logits"
+    if head.output == "softmax":
+        dynamic = [f"%logits_dim{dim}" for dim, size in enumerate(leading) if size is None]
+        for dim, size in enumerate(leading):
+            if size is None:
+                lines += [f"%logits_index{dim} = arith.constant {dim} : index",
+                          f"%logits_dim{dim} = tensor.dim %logits, %logits_index{dim} : {y_type}"]
+        lines += [f"%probabilities_empty = tensor.empty({', '.join(dynamic)}) : {y_type}",
+                  f"%probabilities = linalg.softmax dimension({len(leading)}) ins(%logits : {y_type}) "
+                  f"outs(%probabilities_empty : {y_type}) -> {y_type}"]
+        result = "%probabilities"
+    return _Body(body.arguments, lines, [(result, y_type)])
+
+
+def _linear_body(model: Model) -> _Body:
+    """A linear layer: ``y`` of ``x``."""
     (weight,) = model.weights
     x_type = tensor_type((model.batch, model.input_size))
     y_type = tensor_type((model.batch, model.output_size))
@@ -196,7 +283,7 @@ def _linear_body(model: Model) -> tuple[str, list[str]]:
         operands += f" bias {_VALUE_NAMES[bias.name]}"
         types.append(tensor_type((bias.size,)))
     op = f"%y = ht.linear {operands} : {', '.join(types)} -> {y_type}"
-    return f"@forward(%x: {x_type}) -> {y_type}", [op, f"return %y : {y_type}"]
+    return _Body([f"%x: {x_type}"], [op], [("%y", y_type)])
 
 
 def module_text(model: Model, arrays: Mapping[str, np.ndarray]) -> Iterator[str]:
@@ -204,7 +291,13 @@ def module_text(model: Model, arrays: Mapping[str, np.ndarray]) -> Iterator[str]
 
     A generator, so that a large dense weight is hex-encoded one blob at a time.
     """
-    signature, tail = _recurrent_body(model) if model.recurrent else _linear_body(model)
+    body = _recurrent_body(model) if model.recurrent else _linear_body(model)
+    if model.head is not None:
+        body = _head(model, body)
+    values, types = zip(*body.results)
+    result_types = types[0] if len(types) == 1 else f"({', '.join(types)})"
+    signature = f"@forward({', '.join(body.arguments)}) -> {result_types}"
+    tail = body.lines + [f"return {', '.join(values)} : {', '.join(types)}"]
     constants = [_weight_constant(weight) for weight in model.weights]
     constants += [
         f"{_value_name(b.name)} = arith.constant {_resource(b.name, (b.size,))}" for b in model.biases

@@ -24,7 +24,19 @@ output ``[T, B, D * H]`` (forward then backward halves). A GRU (PyTorch's ``nn.G
 gates r, z, n) is described as an LSTM with ``"kind": "gru"``, the forms ``stacked``
 (``W_ih`` [3H x I], ``W_hh`` [3H x H]) and ``per_gate`` (``W_ih_r``, ``W_ih_z``,
 ``W_ih_n`` [H x I] each, ``W_hh``), biases [3H], no ``gate_activation`` and one state
-``h0``. A linear layer::
+``h0``. An LSTM or GRU may end in a linear head (PyTorch's "recurrent layers +
+``nn.Linear``" classifier), which makes ``@forward`` take ``x`` alone (the states start
+at zero, as PyTorch's do when none are given) and return the head's output ``y``::
+
+    "head": {"out_features": M,
+             "over": "last" | "all",             (optional, default "last": the output's
+                                                  last step, PyTorch's output[-1] or, batch-
+                                                  first, output[:, -1]; "all": every step)
+             "output": "logits" | "softmax",     (optional, default "logits")
+             "bias": true | false,               (optional, default true)
+             "weights": {"W_head": WEIGHT}}      ([M x D * H], dense or HT; bias b_head [M])
+
+A linear layer::
 
     {"kind": "linear", "in_features": N, "out_features": M,
      "bias": true | false, "batch": int | null, "weights": {"W": WEIGHT}}
@@ -59,6 +71,9 @@ GATE_ACTIVATIONS = ("sigmoid", "hard_sigmoid")
 GATES = ("i", "f", "g", "o")
 GRU_GATES = ("r", "z", "n")
 RECURRENT_KINDS = ("lstm", "gru")
+HEAD_OVER = ("last", "all")
+HEAD_OUTPUTS = ("logits", "softmax")
+HEAD_NAMES = ("W_head", "b_head")
 
 
 @dataclass(frozen=True)
@@ -113,6 +128,16 @@ class BiasSpec:
 
 
 @dataclass(frozen=True)
+class HeadSpec:
+    """The linear head of a recurrent model; its weight and bias are the model's
+    ``W_head`` and ``b_head``."""
+
+    out_features: int
+    over: str = "last"
+    output: str = "logits"
+
+
+@dataclass(frozen=True)
 class Model:
     """A validated model description.
 
@@ -134,6 +159,7 @@ class Model:
     num_layers: int = 1
     bidirectional: bool = False
     batch_first: bool = False
+    head: HeadSpec | None = None
 
     @property
     def recurrent(self) -> bool:
@@ -165,8 +191,17 @@ class Model:
 
     def cell_weights(self, suffix: str) -> tuple[tuple[WeightSpec, ...], tuple[BiasSpec, ...]]:
         """The weights and biases of one layer and direction, in operand order."""
-        return (tuple(w for w in self.weights if suffix_of(w.name) == suffix),
-                tuple(b for b in self.biases if suffix_of(b.name) == suffix))
+        return (tuple(w for w in self.weights
+                      if suffix_of(w.name) == suffix and w.name not in HEAD_NAMES),
+                tuple(b for b in self.biases
+                      if suffix_of(b.name) == suffix and b.name not in HEAD_NAMES))
+
+    def head_weights(self) -> tuple[WeightSpec, BiasSpec | None]:
+        """``W_head`` and ``b_head`` (``None`` without a bias) of a model with a head."""
+        assert self.head is not None, "this model has no head"
+        weight = next(w for w in self.weights if w.name == "W_head")
+        bias = next((b for b in self.biases if b.name == "b_head"), None)
+        return weight, bias
 
     def array_shapes(self) -> dict[str, tuple[int, ...]]:
         """Every ``.npz`` key the model needs, with its shape, in operand order."""
@@ -296,7 +331,8 @@ def suffix_of(name: str) -> str:
 
 def _parse_recurrent(desc: Mapping[str, Any]) -> Model:
     kind = desc["kind"]
-    optional = ["reverse", "num_layers", "bidirectional", "batch_first", "bias", "batch", "seq_len"]
+    optional = ["reverse", "num_layers", "bidirectional", "batch_first", "bias", "batch", "seq_len",
+                "head"]
     if kind == "lstm":
         optional.append("gate_activation")
     _check_fields(desc, "model", ["kind", "input_size", "hidden_size", "form", "weights"], optional)
@@ -331,6 +367,14 @@ def _parse_recurrent(desc: Mapping[str, Any]) -> Model:
                    for layer in range(layers) for direction in range(directions)
                    for suffix in [cell_suffix(layer, bool(direction))]
                    for name in ("b_ih", "b_hh")) if bias else ()
+    head = None
+    if "head" in desc:
+        head, head_weight, head_bias = _parse_head(desc["head"], directions * hidden)
+        if reverse:
+            raise ValueError("head: a model with a head runs forward (use bidirectional for "
+                             "both directions)")
+        weights += (head_weight,)
+        biases += (head_bias,) if head_bias else ()
     return Model(
         kind=kind,
         input_size=inputs,
@@ -345,7 +389,20 @@ def _parse_recurrent(desc: Mapping[str, Any]) -> Model:
         form=form,
         gate_activation=_choice(desc.get("gate_activation", "sigmoid"), "gate_activation", GATE_ACTIVATIONS),
         reverse=reverse,
+        head=head,
     )
+
+
+def _parse_head(obj: Any, features: int) -> tuple[HeadSpec, WeightSpec, BiasSpec | None]:
+    _check_fields(obj, "head", ["out_features", "weights"], ["over", "output", "bias"])
+    outputs = _positive_int(obj["out_features"], "head.out_features")
+    _check_fields(obj["weights"], "head.weights", ["W_head"])
+    weight = _parse_weight("W_head", obj["weights"]["W_head"], _Size(outputs, "head.out_features"),
+                           _Size(features, "directions * hidden_size"))
+    spec = HeadSpec(outputs, _choice(obj.get("over", "last"), "head.over", HEAD_OVER),
+                    _choice(obj.get("output", "logits"), "head.output", HEAD_OUTPUTS))
+    bias = BiasSpec("b_head", outputs) if _boolean(obj.get("bias", True), "head.bias") else None
+    return spec, weight, bias
 
 
 def _parse_linear(desc: Mapping[str, Any]) -> Model:

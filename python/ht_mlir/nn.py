@@ -389,6 +389,44 @@ class HTGRU(nn.Module):
         return arrays
 
 
+class RecurrentClassifier(nn.Module):
+    """Recurrent layers followed by a linear head: the model class the exporter compiles
+    as one library, ``@forward(x) -> y``.
+
+    ``rnn`` is an ``nn.LSTM`` or ``nn.GRU`` (any ``num_layers``, ``bidirectional``,
+    ``batch_first``) or an :class:`HTLSTM` / :class:`HTGRU`; ``head`` an ``nn.Linear`` or
+    :class:`HTLinear` over its ``directions * hidden_size`` outputs. ``over="last"`` applies
+    the head to the output's last step (``output[-1]``, or ``output[:, -1]`` batch-first),
+    ``"all"`` to every step; ``output="softmax"`` returns probabilities instead of logits.
+    The states start at zero, as PyTorch's do when none are given.
+    """
+
+    def __init__(self, rnn: nn.Module, head: nn.Module, *, over: str = "last",
+                 output: str = "logits") -> None:
+        super().__init__()
+        if not isinstance(rnn, (nn.LSTM, nn.GRU, HTLSTM, HTGRU)):
+            raise ValueError(f"rnn: expected an nn.LSTM, nn.GRU, HTLSTM or HTGRU, got "
+                             f"{type(rnn).__name__}")
+        if not isinstance(head, (nn.Linear, HTLinear)):
+            raise ValueError(f"head: expected an nn.Linear or HTLinear, got {type(head).__name__}")
+        if over not in ("last", "all"):
+            raise ValueError(f"over: expected one of last, all, got {over!r}")
+        if output not in ("logits", "softmax"):
+            raise ValueError(f"output: expected one of logits, softmax, got {output!r}")
+        directions = 2 if getattr(rnn, "bidirectional", False) else 1
+        if head.in_features != directions * rnn.hidden_size:
+            raise ValueError(f"head takes {head.in_features} features; expected "
+                             f"{directions * rnn.hidden_size}, the recurrent output's width")
+        self.rnn, self.head, self.over, self.output = rnn, head, over, output
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        sequence = self.rnn(x)[0]
+        if self.over == "last":
+            sequence = sequence[:, -1] if getattr(self.rnn, "batch_first", False) else sequence[-1]
+        y = self.head(sequence)
+        return torch.softmax(y, dim=-1) if self.output == "softmax" else y
+
+
 def from_description(desc: Mapping[str, Any]) -> HTLinear | HTLSTM | HTGRU:
     """A freshly initialised module for a (validated) JSON model description."""
     model = parse_model(desc)
@@ -399,9 +437,10 @@ def from_description(desc: Mapping[str, Any]) -> HTLinear | HTLSTM | HTGRU:
 
     if model.kind == "linear":
         return HTLinear(model.input_size, model.output_size, layout("W"), bias=bool(model.biases))
-    if model.stacked_states or model.reverse or model.batch_first:
+    if model.stacked_states or model.reverse or model.batch_first or model.head:
         raise ValueError("ht_mlir.nn modules are one layer, one direction, time-major: "
-                         "num_layers, bidirectional, reverse and batch_first are not theirs")
+                         "num_layers, bidirectional, reverse, batch_first and head are not theirs "
+                         "(a head: ht_mlir.nn.RecurrentClassifier)")
     layouts: dict[str, Any] = {}
     if model.form == "fused":
         layouts["w"] = layout("W")

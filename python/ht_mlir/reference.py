@@ -140,6 +140,12 @@ def ht_linear(x: np.ndarray, weight: Matrix, bias: np.ndarray | None = None) -> 
     return y if bias is None else y + np.asarray(bias, dtype=np.float64)
 
 
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Softmax over the last axis (the largest entry subtracted first, as linalg.softmax)."""
+    shifted = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return shifted / np.sum(shifted, axis=-1, keepdims=True)
+
+
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """Logistic function, written with tanh so that large ``|z|`` cannot overflow."""
     return 0.5 * (1.0 + np.tanh(0.5 * z))

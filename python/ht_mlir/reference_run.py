@@ -97,7 +97,8 @@ def _run_cell(model: Model, matrices: Mapping[str, reference.Matrix],
               arrays: Mapping[str, np.ndarray], suffix: str, reverse: bool,
               x: np.ndarray, states: Sequence[np.ndarray]):
     """One layer and direction (semantics section 4)."""
-    biases = (arrays["b_ih" + suffix], arrays["b_hh" + suffix]) if model.biases else (None, None)
+    biases = ((arrays["b_ih" + suffix], arrays["b_hh" + suffix]) if model.cell_weights(suffix)[1]
+              else (None, None))
     if model.kind == "gru":
         if model.form == "stacked":
             return reference.gru(x, *states, matrices["W_ih" + suffix], matrices["W_hh" + suffix],
@@ -118,6 +119,20 @@ def _run_cell(model: Model, matrices: Mapping[str, reference.Matrix],
                reverse=reverse)
 
 
+def _run_with_head(model: Model, matrices: Mapping[str, reference.Matrix],
+                   arrays: Mapping[str, np.ndarray], inputs: Sequence[np.ndarray]) -> np.ndarray:
+    """A recurrent model with a head: zero states, then the head over the last step or
+    every step of the output."""
+    if len(inputs) != 1:
+        raise ValueError(f"a model with a head takes x alone, got {len(inputs)} inputs")
+    head = model.head
+    output = _run_recurrent(replace(model, head=None), matrices, arrays, inputs)[0]
+    if head.over == "last":
+        output = output[:, -1] if model.batch_first else output[-1]
+    y = reference.ht_linear(output, matrices["W_head"], arrays.get("b_head"))
+    return reference.softmax(y) if head.output == "softmax" else y
+
+
 def run_reference(
     desc: Mapping[str, Any], weights: Mapping[str, np.ndarray], inputs: Sequence[np.ndarray]
 ) -> list[np.ndarray]:
@@ -125,6 +140,8 @@ def run_reference(
     model = parse_model(desc)
     arrays = check_arrays(model, weights)
     matrices = _matrices(model, arrays)
+    if model.head is not None:
+        return [_run_with_head(model, matrices, arrays, inputs)]
     if model.recurrent:
         return _run_recurrent(model, matrices, arrays, inputs)
     if len(inputs) != 1:

@@ -1,5 +1,6 @@
 """The PyTorch modules and exporter against the float64 reference (skipped without torch)."""
 
+import json
 import os
 import subprocess
 import sys
@@ -301,15 +302,67 @@ class ExportTest(unittest.TestCase):
             self.assertIn("%x: tensor<7x?x5xf32>", file.read())
         self.assertTrue(os.path.exists(self.path("lstm.json")) and os.path.exists(self.path("lstm.npz")))
 
+    def test_cli_exports_a_whole_model_with_its_head(self):
+        model = torch.nn.Module()
+        model.lstm, model.head = torch.nn.LSTM(4, 2, batch_first=True), torch.nn.Linear(2, 3)
+        torch.save(model.state_dict(), self.path("whole.pt"))
+        result = self.run_cli(self.path("whole.pt"), "-o", self.path("whole.mlir"), "--batch-first",
+                              "--head-output", "softmax", "--json", self.path("whole.json"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(self.path("whole.json"), encoding="utf-8") as file:
+            desc = json.load(file)
+        self.assertEqual(desc["head"], {"out_features": 3, "over": "last", "output": "softmax",
+                                        "bias": True, "weights": {"W_head": {"format": "dense"}}})
+        self.assertTrue(desc["batch_first"])
+        with open(self.path("whole.mlir"), encoding="utf-8") as file:
+            text = file.read()
+        self.assertIn("@forward(%x: tensor<?x?x4xf32>) -> tensor<?x3xf32>", text)
+        self.assertIn("linalg.softmax", text)
+        # The two modules named explicitly: the same export.
+        result = self.run_cli(self.path("whole.pt"), "-o", self.path("named.mlir"), "--batch-first",
+                              "--rnn", "lstm", "--head", "head", "--head-output", "softmax")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(self.path("named.mlir"), encoding="utf-8") as file:
+            self.assertEqual(file.read(), text)
+
+    def test_recurrent_classifier_matches_its_reference(self):
+        torch.manual_seed(8)
+        module = htnn.RecurrentClassifier(torch.nn.GRU(5, 3, batch_first=True, bidirectional=True),
+                                          htnn.HTLinear(6, 4, htnn.ht_layout([2, 2], [2, 3], 2)),
+                                          over="all", output="softmax").double()
+        x = torch.randn(2, 7, 5).double()  # float32 numbers, as the reference rounds to
+        desc, arrays = torch_export.describe(module)
+        (want,) = run_reference(desc, arrays, [x.numpy()])
+        self.assertLess(max_error(module(x).detach().numpy(), want), 1e-12)
+        self.assertEqual(sorted(k for k in arrays if "head" in k),
+                         ["W_head.leaf0", "W_head.leaf1", "W_head.transfer0", "b_head"])
+        for args, message in [((torch.nn.RNN(5, 3), torch.nn.Linear(3, 2)), "rnn: expected an nn.LSTM"),
+                              ((torch.nn.LSTM(5, 3), torch.nn.Linear(4, 2)),
+                               "head takes 4 features; expected 3"),
+                              ((torch.nn.LSTM(5, 3), torch.nn.Linear(3, 2), "first"),
+                               "over: expected one of last, all")]:
+            with self.subTest(message=message), self.assertRaises(ValueError) as caught:
+                over = args[2] if len(args) > 2 else "last"
+                htnn.RecurrentClassifier(args[0], args[1], over=over)
+            self.assertIn(message, str(caught.exception))
+
     def test_cli_errors_are_one_line_and_leave_no_output(self):
         with open(self.path("junk.pt"), "w", encoding="utf-8") as file:
             file.write("not a checkpoint")
         torch.save(torch.nn.LSTM(4, 3, proj_size=2).state_dict(), self.path("deep.pt"))
         torch.save({"conv.weight": torch.zeros(2)}, self.path("conv.pt"))
         torch.save({"conv": torch.zeros(2)}, self.path("unknown.pt"))
-        whole = torch.nn.Module()
-        whole.lstm, whole.head = torch.nn.LSTM(4, 2), torch.nn.Linear(2, 3)
-        torch.save(whole.state_dict(), self.path("whole.pt"))
+        two_heads = torch.nn.Module()
+        two_heads.lstm, two_heads.fc1, two_heads.fc2 = (
+            torch.nn.LSTM(4, 2), torch.nn.Linear(2, 3), torch.nn.Linear(3, 3))
+        torch.save(two_heads.state_dict(), self.path("two_heads.pt"))
+        narrow = torch.nn.Module()
+        narrow.gru, narrow.head = torch.nn.GRU(4, 2, bidirectional=True), torch.nn.Linear(2, 3)
+        torch.save(narrow.state_dict(), self.path("narrow.pt"))
+        embedded = torch.nn.Module()
+        embedded.norm, embedded.lstm, embedded.head = (
+            torch.nn.LayerNorm(4), torch.nn.LSTM(4, 2), torch.nn.Linear(2, 3))
+        torch.save(embedded.state_dict(), self.path("embedded.pt"))
         torch.save(htnn.HTLinear(12, 6, htnn.ht_layout([2, 3], [3, 4], 2)).state_dict(),
                    self.path("htstate.pt"))
         torch.save(torch.nn.LSTM(4, 2), self.path("pickled.pt"))
@@ -318,14 +371,23 @@ class ExportTest(unittest.TestCase):
             (self.path("deep.pt"), "the state_dict has a projection (weight_hr_l*, nn.LSTM proj_size)"),
             (self.path("conv.pt"), "unrecognised state_dict keys ['conv.weight']"),
             (self.path("unknown.pt"), "unrecognised state_dict keys ['conv']"),
-            (self.path("whole.pt"), "whole model's state_dict (layers ['head', 'lstm'])"),
+            (self.path("two_heads.pt"), "with recurrent layers ['lstm'] and linear layers "
+                                        "['fc1', 'fc2']; the exporter takes one nn.LSTM / nn.GRU "
+                                        "and one nn.Linear head: name the linear head module "
+                                        "(--rnn PREFIX --head PREFIX"),
+            (self.path("narrow.pt"), "the head 'head' takes 2 features; expected 4, the recurrent "
+                                     "layers' output (2 directions * hidden_size 2)"),
+            (self.path("embedded.pt"), "the state_dict has keys ['norm.bias', 'norm.weight'] outside 'lstm' "
+                                       "(recurrent) and 'head' (head)"),
             (self.path("htstate.pt"), "save the module with ht_mlir.nn.save"),
             (self.path("pickled.pt"), "a pickled module? save its state_dict()"),
             (self.path("missing.pt"), "No such file or directory"),
         ]
-        for checkpoint, message in cases:
+        cases.append((self.path("two_heads.pt"), "'fc3' is not a linear head module of this "
+                      "state_dict (those are ['fc1', 'fc2'])", "--head", "fc3"))
+        for checkpoint, message, *options in cases:
             with self.subTest(message=message):
-                result = self.run_cli(checkpoint, "-o", self.path("out.mlir"))
+                result = self.run_cli(checkpoint, "-o", self.path("out.mlir"), *options)
                 self.assertEqual(result.returncode, 1)
                 self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
                 self.assertIn("error: ", result.stderr)

@@ -233,7 +233,31 @@ def stack_configs(rng: random.Random) -> Iterator[dict[str, Any]]:
                                batch=run[1] if static else None, _run=run)
 
 
+def head_configs(rng: random.Random) -> Iterator[dict[str, Any]]:
+    """LSTMs and GRUs (1-2 layers, one or both directions, either layout) with a linear
+    head over the last step or every step, logits or softmax, dense or HT."""
+    for index in range(10):
+        kind = ["lstm", "gru"][index % 2]
+        bidirectional = index % 3 == 1
+        run = (rng.choice([1, 4, 6]), rng.choice([1, 3]))
+        static = index % 4 == 3
+        config = recurrent_config(kind, "stacked", {"W_ih"} if index % 2 else set(), rng,
+                                  num_layers=1 + index // 5, bidirectional=bidirectional,
+                                  batch_first=index % 5 in (1, 2),
+                                  seq_len=run[0] if static else None,
+                                  batch=run[1] if static else None, _run=run)
+        features = (2 if bidirectional else 1) * config["hidden_size"]
+        classes = rng.choice([2, 6, 11])
+        weight = (ht_weight(classes, features, 2, "balanced", 4, rng) if index % 3 == 0
+                  else {"format": "dense"})
+        config["head"] = {"out_features": classes, "over": ["last", "all"][index // 2 % 2],
+                          "output": ["logits", "softmax"][index % 4 // 2],
+                          "bias": index != 4, "weights": {"W_head": weight}}
+        yield config
+
+
 CLASSES = {
+    "heads": head_configs,
     "linear": linear_configs,
     "lstm-forms": lstm_configs,
     "lstm-wide": lstm_wide_configs,
@@ -252,8 +276,10 @@ def random_inputs(config: dict[str, Any], run: tuple[int, int],
     x_shape = ((batch, seq_len) if config.get("batch_first") else (seq_len, batch))
     state_shape = (len(model.cells()), batch, model.output_size) if model.stacked_states \
         else (batch, model.output_size)
+    # A model with a head takes x alone (its states start at zero).
+    states = [] if model.head else model.state_names
     return [rng.standard_normal((*x_shape, config["input_size"])).astype(np.float32)] + [
-        0.5 * rng.standard_normal(state_shape).astype(np.float32) for _ in model.state_names]
+        0.5 * rng.standard_normal(state_shape).astype(np.float32) for _ in states]
 
 
 def c_program(config: dict[str, Any], inputs: list[np.ndarray], num_outputs: int,

@@ -143,6 +143,79 @@ def check_recurrent(runner: Runner, tag: str, module: torch.nn.Module, seq_len: 
     return f"{tag}: ht-run, C API and ht_mlir.compile match PyTorch, rel. error {worst:.1e}"
 
 
+def check_classifier(runner: Runner, tag: str, module: torch.nn.Module, x_shape: tuple[int, ...],
+                     static: bool = False) -> str:
+    """An ht_mlir.nn.RecurrentClassifier, x -> y, through ht-run, the C API and
+    ht_mlir.compile."""
+    module = module.float()
+    model = os.path.join(runner.work, f"{tag}.mlir")
+    batch_first = getattr(module.rnn, "batch_first", False)
+    steps, batch = (x_shape[1], x_shape[0]) if batch_first else x_shape[:2]
+    sizes = dict(seq_len=steps, batch=batch) if static else {}
+    torch_export.export(module, model, **sizes)
+    (x,) = float32_inputs(x_shape)
+    with torch.no_grad():
+        want = module.double()(x).numpy()
+    inputs = [x.float().numpy()]
+    worst = compare(f"{tag} ht-run", runner.ht_run(model, inputs, tag)[0], want)
+    got = runner.c_api(model, {} if static else {"seq_len": steps, "batch": batch}, inputs,
+                       [want.shape], tag)[0]
+    worst = max(worst, compare(f"{tag} C API", got, want))
+    compiled = ht_mlir.compile(module.float(), bin_dir=runner.bin_dir,
+                               cache_dir=os.path.join(runner.work, "cache"), **sizes)
+    worst = max(worst, compare(f"{tag} ht_mlir.compile", compiled(x.float()).numpy(), want))
+    return f"{tag}: ht-run, C API and ht_mlir.compile match PyTorch, rel. error {worst:.1e}"
+
+
+class UserClassifier(torch.nn.Module):
+    """A model as users write it: batch-first LSTM, then a linear layer over the last step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lstm = torch.nn.LSTM(10, 12, batch_first=True)
+        self.fc = torch.nn.Linear(12, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(self.lstm(x)[0][:, -1])
+
+
+def check_user_state_dict(runner: Runner) -> str:
+    """A trained user model's whole state_dict, exported by one command with --batch-first:
+    same logits and same accuracy as PyTorch's."""
+    torch.manual_seed(7)
+    # Four classes: which quarter of the features carries the signal.
+    def data(count: int) -> tuple[torch.Tensor, torch.Tensor]:
+        labels = torch.randint(0, 4, (count,))
+        x = 0.5 * torch.randn(count, 8, 10)
+        for sample, label in enumerate(labels.tolist()):
+            x[sample, :, 2 * label:2 * label + 3] += 1.0
+        return x, labels
+    model = UserClassifier()
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.02)
+    train_x, train_y = data(256)
+    for _ in range(60):
+        optimizer.zero_grad()
+        torch.nn.functional.cross_entropy(model(train_x), train_y).backward()
+        optimizer.step()
+    checkpoint = os.path.join(runner.work, "user.pt")
+    torch.save(model.state_dict(), checkpoint)
+    mlir = os.path.join(runner.work, "user.mlir")
+    subprocess.run([sys.executable, "-m", "ht_mlir.torch_export", checkpoint, "--batch-first",
+                    "-o", mlir], check=True, capture_output=True)
+    test_x, test_y = data(200)
+    test_x = test_x.float()
+    with torch.no_grad():
+        want = model.double()(test_x.double()).numpy()
+    compiled = ht_mlir.compile(mlir, bin_dir=runner.bin_dir, cache_dir=os.path.join(runner.work, "cache"))
+    got = compiled(test_x.numpy())
+    worst = compare("user model logits", got, want)
+    accuracy = lambda logits: float(np.mean(np.argmax(logits, axis=1) == test_y.numpy()))
+    if accuracy(got) != accuracy(want) or accuracy(want) < 0.9:
+        raise AssertionError(f"accuracy {accuracy(got):.3f} compiled vs {accuracy(want):.3f} PyTorch")
+    return (f"user LSTM + Linear state_dict, batch-first: accuracy {accuracy(got):.3f} = PyTorch's, "
+            f"logits rel. error {worst:.1e}")
+
+
 def check_linear(runner: Runner, tag: str, module: torch.nn.Module, batch: int) -> str:
     module = module.float()
     model = os.path.join(runner.work, f"{tag}.mlir")
@@ -238,6 +311,16 @@ def cases(runner: Runner) -> list[Callable[[], str]]:
             9, 3, num_layers=3, batch_first=True, bias=False), 4, 2, static=True),
         lambda: check_recurrent(runner, "torch_gru_batch_first_bidirectional", torch.nn.GRU(
             6, 7, bidirectional=True, batch_first=True), 3, 4),
+        lambda: check_classifier(runner, "classifier_lstm_batch_first", htnn.RecurrentClassifier(
+            torch.nn.LSTM(12, 6, batch_first=True), torch.nn.Linear(6, 11)), (3, 5, 12)),
+        lambda: check_classifier(runner, "classifier_htlstm_hthead", htnn.RecurrentClassifier(
+            htnn.HTLSTM(24, 4, w_ih=w_ih), htnn.HTLinear(4, 11, layout([11, 1], [2, 2], 2))),
+            (6, 2, 24), static=True),
+        lambda: check_classifier(runner, "classifier_gru_bidirectional_all_softmax",
+                                 htnn.RecurrentClassifier(
+            torch.nn.GRU(9, 5, num_layers=2, bidirectional=True), torch.nn.Linear(10, 3),
+            over="all", output="softmax"), (4, 3, 9)),
+        lambda: check_user_state_dict(runner),
         lambda: check_linear(runner, "htlinear", htnn.HTLinear(24, 16, layout([2, 2, 4], [3, 4, 2], 2)), 5),
         lambda: check_compressed_lstm(runner),
         lambda: check_reported_error(runner),

@@ -10,7 +10,7 @@ def ConvertHTToLinalg : Pass<"convert-ht-to-linalg", "::mlir::ModuleOp"> {
   let description = [{
     A mechanical dialect conversion, with no cost model and no choices: the
     `ht-optimize` pipeline has planned every HT product (`ht.contract`
-    steps) and expanded every LSTM (`ht.linear` + `ht.lstm_update` in an
+    steps) and expanded every LSTM and GRU (`ht.linear` + `ht.lstm_update` in an
     `scf.for`) before it runs. `!ht.matrix` values become their factor
     tensors (leaves by mode, then transfer tensors in preorder), including
     in function signatures, calls and returns; `ht.constant` becomes one
@@ -25,10 +25,12 @@ def ConvertHTToLinalg : Pass<"convert-ht-to-linalg", "::mlir::ModuleOp"> {
     * `ht.to_dense` follows the node-frame definition bottom-up.
     * `ht.lstm_update` becomes one element-wise `linalg.generic` that sums
       the parts and the bias, applies the gate functions and updates `c`
-      and `h`.
+      and `h`; `ht.gru_update` likewise.
+    * `linalg.softmax` (a model head's) becomes the generics it stands
+      for, since code generation works on generics.
 
-    An `ht.linear` with an HT weight, an `ht.lstm` or an `ht.lstm_cell`
-    still in the input is an error naming the pass that prepares it.
+    An `ht.linear` with an HT weight, an `ht.lstm`, `ht.gru` or one of their
+    cells still in the input is an error naming the pass that prepares it.
     The same patterns and legality are public
     (`ht/Conversion/HTToLinalg/HTToLinalg.h`).
   }];

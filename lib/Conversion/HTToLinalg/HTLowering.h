@@ -39,6 +39,9 @@ void populateHTMatrixLoweringPatterns(const TypeConverter &converter,
                                       RewritePatternSet &patterns);
 void populateHTLSTMUpdateLoweringPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns);
+/// linalg.softmax (any linalg::AggregatedOpInterface op) as the generics it
+/// stands for.
+void populateAggregatedOpDecompositionPatterns(RewritePatternSet &patterns);
 void populateHTGRUUpdateLoweringPatterns(const TypeConverter &converter,
                                          RewritePatternSet &patterns);
 

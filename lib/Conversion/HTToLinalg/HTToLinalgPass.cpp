@@ -20,6 +20,7 @@ void mlir::ht::populateHTToLinalgConversionPatterns(
   populateHTMatrixLoweringPatterns(converter, patterns);
   populateHTLSTMUpdateLoweringPatterns(converter, patterns);
   populateHTGRUUpdateLoweringPatterns(converter, patterns);
+  populateAggregatedOpDecompositionPatterns(patterns);
 }
 
 void mlir::ht::configureHTToLinalgConversionTarget(
@@ -28,6 +29,8 @@ void mlir::ht::configureHTToLinalgConversionTarget(
   target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                          math::MathDialect, scf::SCFDialect,
                          tensor::TensorDialect>();
+  // A head's softmax: code generation handles generics, not aggregates.
+  target.addIllegalOp<linalg::SoftmaxOp>();
   target.addDynamicallyLegalOp<func::FuncOp>([&converter](func::FuncOp op) {
     return converter.isSignatureLegal(op.getFunctionType()) &&
            converter.isLegal(&op.getBody());

@@ -3,7 +3,9 @@
 #include "ht/Dialect/HT/Analysis/EntrySignature.h"
 #include "ht/Dialect/HT/IR/HTOps.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "llvm/ADT/SmallBitVector.h"
 
 #include "llvm/ADT/EquivalenceClasses.h"
@@ -103,6 +105,13 @@ void collectTensorTies(func::FuncOp func, DimensionTies &ties) {
           dims.push_back({input, dim});
         ties.tie(dims, "");
       }
+    } else if (auto dps = dyn_cast<DestinationStyleOpInterface>(op)) {
+      // A fill, a head's softmax: each result has its destination's sizes.
+      for (auto [result, init] :
+           llvm::zip_equal(op->getResults(), dps.getDpsInits()))
+        if (auto type = dyn_cast<RankedTensorType>(result.getType()))
+          for (unsigned dim = 0; dim < type.getRank(); ++dim)
+            ties.tie({{init, dim}, {result, dim}}, "");
     } else if (auto cast = dyn_cast<tensor::CastOp>(op)) {
       auto type = dyn_cast<RankedTensorType>(cast.getType());
       if (type && isa<RankedTensorType>(cast.getSource().getType()))
@@ -201,6 +210,8 @@ std::string outputName(Value value, unsigned index) {
     unsigned number = result.getResultNumber();
     if (isa<LinearOp>(owner))
       return "y";
+    if (isa<linalg::SoftmaxOp>(owner))
+      return "probabilities";
     if (isa<ToDenseOp>(owner))
       return "dense";
     if (isa<LSTMOp>(owner))
