@@ -1,13 +1,15 @@
 """PyTorch modules of HT layers that follow ``docs/Semantics.md`` exactly.
 
-``HTLinear`` computes ``Y = X·Wᵀ + b``, ``HTGRU`` PyTorch's one-layer GRU (gates r, z,
-n; forms ``stacked`` and ``per_gate``) and ``HTLSTM`` the one-layer, one-direction
-LSTM of sections 4 and 5 (time-major ``x`` of shape ``[T, B, I]``; ``h0``, ``c0``,
-``h_n``, ``c_n`` of shape ``[B, H]``) in the three weight forms of the exporter:
-``stacked`` (``W_ih`` [4H x I], ``W_hh`` [4H x H]), ``per_gate`` (``W_ih_i`` ..
-``W_ih_o`` [H x I] each, ``W_hh``) and ``fused`` (``W`` [4H x (I+H)] applied to
-``[x_t, h_{t-1}]``). Each weight is an :class:`HTMatrix` (trainable leaves and
-transfers) or a plain dense matrix.
+``HTLinear`` computes ``Y = X·Wᵀ + b``; ``HTLSTM`` and ``HTGRU`` are PyTorch's
+``nn.LSTM`` and ``nn.GRU`` (semantics sections 4, 4a and 5: any ``num_layers``,
+``bidirectional``, ``batch_first``, PyTorch's state shapes) in the weight forms of the
+exporter: ``stacked`` (``W_ih`` [G·H x I], ``W_hh`` [G·H x H], G = 4 gates i, f, g, o or 3
+gates r, z, n), ``per_gate`` (one [H x I] input matrix per gate, ``W_hh``) and, for the
+LSTM, ``fused`` (``W`` [4H x (I+H)] applied to ``[x_t, h_{t-1}]``). Each weight is an
+:class:`HTMatrix` (trainable leaves and transfers) or a plain dense matrix, named as in
+model descriptions (``W_ih``, ``W_hh_l1_reverse``, ...). ``RecurrentClassifier`` puts a
+linear head after either; :func:`compress` turns a trained dense ``nn.LSTM`` / ``nn.GRU``
+into one of them by HSVD.
 
 A module is fully described by its JSON model description (:mod:`ht_mlir.model`):
 ``module.description()`` gives it, :func:`from_description` rebuilds the module,
@@ -29,7 +31,7 @@ import torch
 from torch import nn
 
 from .model import (GATE_ACTIVATIONS, GATES, GRU_FORMS, GRU_GATES, LSTM_FORMS, WeightSpec,
-                    parse_model, parse_weight)
+                    cell_suffix, parse_model, parse_weight, suffix_of)
 from .tree import Child, balanced_tree, format_tree
 
 CHECKPOINT_FORMAT = "ht_mlir.nn/1"
@@ -197,22 +199,194 @@ def _hard_sigmoid(z: torch.Tensor) -> torch.Tensor:
     return torch.clamp(0.2 * z + 0.5, 0.0, 1.0)
 
 
-class HTLSTM(nn.Module):
-    """One-layer, one-direction LSTM (semantics sections 4-5) with HT weights.
+Layout = Mapping[str, Any] | None
+
+
+class _RecurrentLayers(nn.Module):
+    """What HTLSTM and HTGRU share: layers and directions (PyTorch's ``num_layers`` and
+    ``bidirectional``, weights and biases named with its suffixes ``_l1``, ``_reverse``),
+    ``batch_first``, the states' shapes, the description and the arrays."""
+
+    kind = ""
+    gates: tuple[str, ...] = ()
+    forms: tuple[str, ...] = ()
+
+    def __init__(self, input_size: int, hidden_size: int, form: str, bias: bool,
+                 num_layers: int, bidirectional: bool, batch_first: bool,
+                 default_layouts: Mapping[str, Layout], layouts: Mapping[str, Layout] | None
+                 ) -> None:
+        super().__init__()
+        if form not in self.forms:
+            note = " (a GRU has no fused form)" if self.kind == "gru" else ""
+            raise ValueError(f"form: expected one of {', '.join(self.forms)}{note}, got {form!r}")
+        for name, value in (("input_size", input_size), ("hidden_size", hidden_size),
+                            ("num_layers", num_layers)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name}: expected a positive integer, got {value!r}")
+        self.input_size, self.hidden_size, self.form = input_size, hidden_size, form
+        self.num_layers, self.bidirectional, self.batch_first = num_layers, bidirectional, batch_first
+        directions = 2 if bidirectional else 1
+        shapes = {}
+        for layer, reverse in self._cells():
+            inputs = input_size if layer == 0 else directions * hidden_size
+            for base, shape in self._weight_shapes(inputs).items():
+                shapes[base + cell_suffix(layer, reverse)] = (base, shape)
+        layouts = dict(layouts or {})
+        for name in layouts:
+            if name not in shapes:
+                raise ValueError(f"layouts: '{name}' is not a weight of this model (its weights: "
+                                 f"{', '.join(shapes)})")
+        self.weights = nn.ModuleDict({
+            name: _matrix(name, rows, cols, layouts.get(name, default_layouts.get(base)))
+            for name, (base, (rows, cols)) in shapes.items()})
+        self.has_bias = bias
+        size = len(self.gates) * hidden_size
+        for layer, reverse in self._cells():
+            for name in ("b_ih", "b_hh"):
+                # Registered as b_ih, b_hh_l1_reverse, ...: the description's names.
+                setattr(self, name + cell_suffix(layer, reverse),
+                        _uniform_bias(size, hidden_size) if bias else None)
+
+    def _cells(self) -> list[tuple[int, bool]]:
+        return [(layer, bool(direction)) for layer in range(self.num_layers)
+                for direction in range(2 if self.bidirectional else 1)]
+
+    def _weight_shapes(self, inputs: int) -> dict[str, tuple[int, int]]:
+        rows, hidden = len(self.gates) * self.hidden_size, self.hidden_size
+        if self.form == "fused":
+            return {"W": (rows, inputs + hidden)}
+        if self.form == "per_gate":
+            shapes = {f"W_ih_{gate}": (hidden, inputs) for gate in self.gates}
+        else:
+            shapes = {"W_ih": (rows, inputs)}
+        return {**shapes, "W_hh": (rows, hidden)}
+
+    def bias(self, name: str) -> torch.Tensor | None:
+        """The bias ``name`` (``"b_ih"``, ``"b_hh_l1_reverse"``, ...) or ``None``."""
+        return getattr(self, name)
+
+    def input_and_recurrent(self, suffix: str = "") -> tuple[torch.Tensor, torch.Tensor]:
+        """The dense ``W_ih`` and ``W_hh`` of one layer and direction, in any form."""
+        if self.form == "fused":
+            fused = self.weights["W" + suffix].dense()
+            inputs = fused.shape[1] - self.hidden_size
+            return fused[:, :inputs], fused[:, inputs:]
+        if self.form == "per_gate":
+            w_ih = torch.cat([self.weights[f"W_ih_{g}{suffix}"].dense() for g in self.gates])
+        else:
+            w_ih = self.weights["W_ih" + suffix].dense()
+        return w_ih, self.weights["W_hh" + suffix].dense()
+
+    def _states(self, hx: Sequence[torch.Tensor] | None, x: torch.Tensor, count: int
+                ) -> tuple[list[torch.Tensor], str]:
+        """The initial states as ``[L * D, B, H]``, and the shape the final ones take:
+        ``"stacked"`` (``[L * D, B, H]``, PyTorch's) or, for one layer and direction given
+        ``[B, H]`` states or none, ``"plain"`` (``[B, H]``)."""
+        cells, batch, hidden = len(self._cells()), x.shape[1], self.hidden_size
+        if hx is None:
+            # Zeros; one layer and direction answers [B, H] states, as it always has.
+            return ([x.new_zeros(cells, batch, hidden) for _ in range(count)],
+                    "plain" if cells == 1 else "stacked")
+        shapes = [list(state.shape) for state in hx]
+        if all(shape == [cells, batch, hidden] for shape in shapes):
+            return list(hx), "stacked"
+        if cells == 1 and all(shape == [batch, hidden] for shape in shapes):
+            return [state[None] for state in hx], "plain"
+        names = " and ".join(("h0", "c0")[:count])
+        plain = f"[{batch}, {hidden}] or, " if cells == 1 else ""
+        raise ValueError(
+            f"{names} {'have shapes' if count > 1 else 'has shape'} "
+            f"{' and '.join(str(s) for s in shapes)}, expected {'both ' if count > 1 else ''}"
+            f"{plain}as nn.{self.kind.upper()}'s, [{cells}, {batch}, {hidden}] "
+            f"(num_layers * directions, batch, hidden_size)")
+
+    def _run(self, x: torch.Tensor, states: list[torch.Tensor]
+             ) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        """Every layer and direction over time-major ``x``; the output and the final
+        states, ``[L * D, B, H]`` each."""
+        if x.dim() != 3 or x.shape[2] != self.input_size:
+            layout = "[B, T, " if self.batch_first else "[T, B, "
+            raise ValueError(f"x has shape {list(x.shape)}, expected {layout}{self.input_size}]")
+        finals: list[list[torch.Tensor]] = [[] for _ in states]
+        layer_input = x
+        for layer in range(self.num_layers):
+            outputs = []
+            for index, (cell_layer, reverse) in enumerate(self._cells()):
+                if cell_layer != layer:
+                    continue
+                out, cell_finals = self._cell(cell_suffix(layer, reverse), layer_input,
+                                              [state[index] for state in states], reverse)
+                outputs.append(out)
+                for final, value in zip(finals, cell_finals):
+                    final.append(value)
+            layer_input = torch.cat(outputs, dim=2)
+        return layer_input, [torch.stack(final) for final in finals]
+
+    def _cell(self, suffix: str, x: torch.Tensor, states: list[torch.Tensor], reverse: bool
+              ) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        raise NotImplementedError
+
+    def _forward(self, x: torch.Tensor, hx: Sequence[torch.Tensor] | None, count: int
+                 ) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        if self.batch_first and x.dim() == 3:
+            x = x.transpose(0, 1)
+        if x.dim() != 3:
+            self._run(x, [])  # raises with the expected shape
+        states, given = self._states(hx, x, count)
+        output, finals = self._run(x, states)
+        if self.batch_first:
+            output = output.transpose(0, 1)
+        if given == "plain":
+            finals = [final[0] for final in finals]
+        return output, finals
+
+    def description(self, seq_len: int | None = None, batch: int | None = None) -> dict[str, Any]:
+        desc: dict[str, Any] = {"kind": self.kind, "input_size": self.input_size,
+                                "hidden_size": self.hidden_size, "form": self.form}
+        if self.kind == "lstm":
+            desc["gate_activation"] = self.gate_activation
+        if self.num_layers > 1:
+            desc["num_layers"] = self.num_layers
+        if self.bidirectional:
+            desc["bidirectional"] = True
+        if self.batch_first:
+            desc["batch_first"] = True
+        desc.update({"bias": self.has_bias, "batch": batch, "seq_len": seq_len,
+                     "weights": {name: matrix.description() for name, matrix in self.weights.items()}})
+        return desc
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        arrays: dict[str, np.ndarray] = {}
+        for matrix in self.weights.values():
+            arrays.update(matrix.arrays())
+        if self.has_bias:
+            for layer, reverse in self._cells():
+                for name in ("b_ih", "b_hh"):
+                    arrays[name + cell_suffix(layer, reverse)] = _to_numpy(
+                        self.bias(name + cell_suffix(layer, reverse)))
+        return arrays
+
+
+class HTLSTM(_RecurrentLayers):
+    """PyTorch's ``nn.LSTM`` (semantics sections 4-5, gates i, f, g, o) with HT weights.
 
     ``form="stacked"``: ``w_ih`` lays out ``W_ih`` [4H x I], ``w_hh`` ``W_hh``;
     ``form="per_gate"``: ``w_ih`` lays out each gate's [H x I] matrix;
     ``form="fused"``: ``w`` lays out ``[W_ih | W_hh]`` [4H x (I+H)].
-    A layout of ``None`` makes that weight dense (see :func:`ht_layout`).
+    A layout of ``None`` makes that weight dense (see :func:`ht_layout`). ``num_layers``,
+    ``bidirectional`` and ``batch_first`` are ``nn.LSTM``'s; ``w_ih`` / ``w`` then lay out
+    every layer's matrix that they fit, and ``layouts`` sets any weight by its name
+    (``"W_ih_l1"``, ``"W_hh_reverse"``, ...; ``None`` for dense). States are ``nn.LSTM``'s
+    ``[num_layers * directions, B, H]``; one layer and direction also takes ``[B, H]``.
     """
 
+    kind, gates, forms = "lstm", GATES, LSTM_FORMS
+
     def __init__(self, input_size: int, hidden_size: int, *, form: str = "stacked",
-                 w_ih: Mapping[str, Any] | None = None, w_hh: Mapping[str, Any] | None = None,
-                 w: Mapping[str, Any] | None = None, bias: bool = True,
-                 gate_activation: str = "sigmoid") -> None:
-        super().__init__()
-        if form not in LSTM_FORMS:
-            raise ValueError(f"form: expected one of {', '.join(LSTM_FORMS)}, got {form!r}")
+                 w_ih: Layout = None, w_hh: Layout = None, w: Layout = None, bias: bool = True,
+                 gate_activation: str = "sigmoid", num_layers: int = 1,
+                 bidirectional: bool = False, batch_first: bool = False,
+                 layouts: Mapping[str, Layout] | None = None) -> None:
         if gate_activation not in GATE_ACTIVATIONS:
             raise ValueError(
                 f"gate_activation: expected one of {', '.join(GATE_ACTIVATIONS)}, got {gate_activation!r}")
@@ -220,173 +394,79 @@ class HTLSTM(nn.Module):
         for name, value in unused.items():
             if value is not None:
                 raise ValueError(f"{name}: not a weight of the {form} form")
-        self.input_size, self.hidden_size = input_size, hidden_size
-        self.form, self.gate_activation = form, gate_activation
-        gates = 4 * hidden_size
-        if form == "stacked":
-            weights = {"W_ih": _matrix("W_ih", gates, input_size, w_ih)}
-        elif form == "per_gate":
-            weights = {f"W_ih_{g}": _matrix(f"W_ih_{g}", hidden_size, input_size, w_ih) for g in GATES}
-        else:
-            weights = {"W": _matrix("W", gates, input_size + hidden_size, w)}
-        if form != "fused":
-            weights["W_hh"] = _matrix("W_hh", gates, hidden_size, w_hh)
-        self.weights = nn.ModuleDict(weights)
-        self.b_ih = _uniform_bias(gates, hidden_size) if bias else None
-        self.b_hh = _uniform_bias(gates, hidden_size) if bias else None
+        defaults = {"W_ih": w_ih, "W_hh": w_hh, "W": w, **{f"W_ih_{g}": w_ih for g in GATES}}
+        self.gate_activation = gate_activation
+        super().__init__(input_size, hidden_size, form, bias, num_layers, bidirectional,
+                         batch_first, defaults, layouts)
 
-    def input_and_recurrent(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """The dense ``W_ih`` [4H x I] and ``W_hh`` [4H x H] of any form."""
-        if self.form == "fused":
-            fused = self.weights["W"].dense()
-            return fused[:, :self.input_size], fused[:, self.input_size:]
-        if self.form == "per_gate":
-            w_ih = torch.cat([self.weights[f"W_ih_{g}"].dense() for g in GATES])
-        else:
-            w_ih = self.weights["W_ih"].dense()
-        return w_ih, self.weights["W_hh"].dense()
-
-    def forward(self, x: torch.Tensor, hx: tuple[torch.Tensor, torch.Tensor] | None = None
-                ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
-        if x.dim() != 3 or x.shape[2] != self.input_size:
-            raise ValueError(f"x has shape {list(x.shape)}, expected [T, B, {self.input_size}]")
-        batch = x.shape[1]
-        # States as [B, H], or as nn.LSTM's [num_layers * directions = 1, B, H]; the
-        # final states come back in the shape they came in.
-        layered = False
-        if hx is None:
-            zeros = x.new_zeros(batch, self.hidden_size)
-            hx = (zeros, zeros)
-        else:
-            if not isinstance(hx, (tuple, list)) or len(hx) != 2:
-                raise ValueError("hx must be a pair (h0, c0)")
-            shapes = [list(state.shape) for state in hx]
-            if all(shape == [1, batch, self.hidden_size] for shape in shapes):
-                layered = True
-                hx = (hx[0][0], hx[1][0])
-            elif not all(shape == [batch, self.hidden_size] for shape in shapes):
-                raise ValueError(
-                    f"h0 and c0 have shapes {shapes[0]} and {shapes[1]}, expected both "
-                    f"[{batch}, {self.hidden_size}] or, as nn.LSTM's, [1, {batch}, "
-                    f"{self.hidden_size}] (one layer, one direction)")
-        h, c = hx
-        w_ih, w_hh = self.input_and_recurrent()
+    def _cell(self, suffix, x, states, reverse):
+        h, c = states
+        w_ih, w_hh = self.input_and_recurrent(suffix)
         projected = x @ w_ih.t()  # all time steps at once
-        if self.b_ih is not None:
-            projected = projected + self.b_ih + self.b_hh
+        if self.has_bias:
+            projected = projected + self.bias("b_ih" + suffix) + self.bias("b_hh" + suffix)
         gate = torch.sigmoid if self.gate_activation == "sigmoid" else _hard_sigmoid
-        outputs = []
-        for step in range(x.shape[0]):
+        outputs: list[torch.Tensor] = [x.new_zeros(0)] * x.shape[0]
+        for step in (reversed(range(x.shape[0])) if reverse else range(x.shape[0])):
             z_i, z_f, z_g, z_o = (projected[step] + h @ w_hh.t()).chunk(4, dim=-1)
             c = gate(z_f) * c + gate(z_i) * torch.tanh(z_g)
             h = gate(z_o) * torch.tanh(c)
-            outputs.append(h)
-        output = torch.stack(outputs) if outputs else x.new_zeros(0, batch, self.hidden_size)
-        if layered:
-            return output, (h.unsqueeze(0), c.unsqueeze(0))
-        return output, (h, c)
+            outputs[step] = h
+        output = torch.stack(outputs) if outputs else x.new_zeros(0, x.shape[1], self.hidden_size)
+        return output, [h, c]
 
-    def description(self, seq_len: int | None = None, batch: int | None = None) -> dict[str, Any]:
-        return {"kind": "lstm", "input_size": self.input_size, "hidden_size": self.hidden_size,
-                "form": self.form, "gate_activation": self.gate_activation,
-                "bias": self.b_ih is not None, "batch": batch, "seq_len": seq_len,
-                "weights": {name: matrix.description() for name, matrix in self.weights.items()}}
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        arrays: dict[str, np.ndarray] = {}
-        for matrix in self.weights.values():
-            arrays.update(matrix.arrays())
-        if self.b_ih is not None:
-            arrays["b_ih"], arrays["b_hh"] = _to_numpy(self.b_ih), _to_numpy(self.b_hh)
-        return arrays
+    def forward(self, x: torch.Tensor, hx: tuple[torch.Tensor, torch.Tensor] | None = None
+                ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
+            raise ValueError("hx must be a pair (h0, c0)")
+        output, (h_n, c_n) = self._forward(x, hx, 2)
+        return output, (h_n, c_n)
 
 
-def _gru_state(state: torch.Tensor | None, x: torch.Tensor, hidden: int
-                           ) -> tuple[torch.Tensor, bool]:
-    """A GRU's ``h0`` as ``[B, H]``, and whether it came as nn.GRU's ``[1, B, H]``."""
-    batch = x.shape[1]
-    if state is None:
-        return x.new_zeros(batch, hidden), False
-    shape = list(state.shape)
-    if shape == [1, batch, hidden]:
-        return state[0], True
-    if shape != [batch, hidden]:
-        raise ValueError(f"h0 has shape {shape}, expected [{batch}, {hidden}] or, as nn.GRU's, "
-                         f"[1, {batch}, {hidden}] (one layer, one direction)")
-    return state, False
-
-
-class HTGRU(nn.Module):
-    """One-layer, one-direction GRU (PyTorch's ``nn.GRU``, gates r, z, n) with HT weights.
+class HTGRU(_RecurrentLayers):
+    """PyTorch's ``nn.GRU`` (gates r, z, n; ``b_hn`` inside the reset product) with HT
+    weights.
 
     ``form="stacked"``: ``w_ih`` lays out ``W_ih`` [3H x I], ``w_hh`` ``W_hh`` [3H x H];
     ``form="per_gate"``: ``w_ih`` lays out each gate's [H x I] matrix. A layout of ``None``
-    makes that weight dense. ``x`` is time-major ``[T, B, I]``.
+    makes that weight dense. ``num_layers``, ``bidirectional``, ``batch_first`` and
+    ``layouts`` are as for :class:`HTLSTM`.
     """
 
+    kind, gates, forms = "gru", GRU_GATES, GRU_FORMS
+
     def __init__(self, input_size: int, hidden_size: int, *, form: str = "stacked",
-                 w_ih: Mapping[str, Any] | None = None, w_hh: Mapping[str, Any] | None = None,
-                 bias: bool = True) -> None:
-        super().__init__()
-        if form not in GRU_FORMS:
-            raise ValueError(f"form: expected one of {', '.join(GRU_FORMS)} (a GRU has no fused "
-                             f"form), got {form!r}")
-        self.input_size, self.hidden_size, self.form = input_size, hidden_size, form
-        gates = 3 * hidden_size
-        if form == "stacked":
-            weights = {"W_ih": _matrix("W_ih", gates, input_size, w_ih)}
-        else:
-            weights = {f"W_ih_{g}": _matrix(f"W_ih_{g}", hidden_size, input_size, w_ih)
-                       for g in GRU_GATES}
-        weights["W_hh"] = _matrix("W_hh", gates, hidden_size, w_hh)
-        self.weights = nn.ModuleDict(weights)
-        self.b_ih = _uniform_bias(gates, hidden_size) if bias else None
-        self.b_hh = _uniform_bias(gates, hidden_size) if bias else None
+                 w_ih: Layout = None, w_hh: Layout = None, bias: bool = True,
+                 num_layers: int = 1, bidirectional: bool = False, batch_first: bool = False,
+                 layouts: Mapping[str, Layout] | None = None) -> None:
+        defaults = {"W_ih": w_ih, "W_hh": w_hh, **{f"W_ih_{g}": w_ih for g in GRU_GATES}}
+        super().__init__(input_size, hidden_size, form, bias, num_layers, bidirectional,
+                         batch_first, defaults, layouts)
 
-    def input_and_recurrent(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """The dense ``W_ih`` [3H x I] and ``W_hh`` [3H x H] of either form."""
-        if self.form == "per_gate":
-            w_ih = torch.cat([self.weights[f"W_ih_{g}"].dense() for g in GRU_GATES])
-        else:
-            w_ih = self.weights["W_ih"].dense()
-        return w_ih, self.weights["W_hh"].dense()
-
-    def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None
-                ) -> tuple[torch.Tensor, torch.Tensor]:
-        if x.dim() != 3 or x.shape[2] != self.input_size:
-            raise ValueError(f"x has shape {list(x.shape)}, expected [T, B, {self.input_size}]")
-        h, layered = _gru_state(h0, x, self.hidden_size)
-        w_ih, w_hh = self.input_and_recurrent()
+    def _cell(self, suffix, x, states, reverse):
+        (h,) = states
+        w_ih, w_hh = self.input_and_recurrent(suffix)
         projected = x @ w_ih.t()  # all time steps at once
-        if self.b_ih is not None:
-            projected = projected + self.b_ih
-        outputs = []
-        for step in range(x.shape[0]):
+        if self.has_bias:
+            projected = projected + self.bias("b_ih" + suffix)
+        outputs: list[torch.Tensor] = [x.new_zeros(0)] * x.shape[0]
+        for step in (reversed(range(x.shape[0])) if reverse else range(x.shape[0])):
             recurrent = h @ w_hh.t()
-            if self.b_hh is not None:
-                recurrent = recurrent + self.b_hh
+            if self.has_bias:
+                recurrent = recurrent + self.bias("b_hh" + suffix)
             a_r, a_z, a_n = projected[step].chunk(3, dim=-1)
             b_r, b_z, b_n = recurrent.chunk(3, dim=-1)
             r, z = torch.sigmoid(a_r + b_r), torch.sigmoid(a_z + b_z)
             n = torch.tanh(a_n + r * b_n)
             h = (1 - z) * n + z * h
-            outputs.append(h)
+            outputs[step] = h
         output = torch.stack(outputs) if outputs else x.new_zeros(0, x.shape[1], self.hidden_size)
-        return output, (h.unsqueeze(0) if layered else h)
+        return output, [h]
 
-    def description(self, seq_len: int | None = None, batch: int | None = None) -> dict[str, Any]:
-        return {"kind": "gru", "input_size": self.input_size, "hidden_size": self.hidden_size,
-                "form": self.form, "bias": self.b_ih is not None, "batch": batch,
-                "seq_len": seq_len,
-                "weights": {name: matrix.description() for name, matrix in self.weights.items()}}
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        arrays: dict[str, np.ndarray] = {}
-        for matrix in self.weights.values():
-            arrays.update(matrix.arrays())
-        if self.b_ih is not None:
-            arrays["b_ih"], arrays["b_hh"] = _to_numpy(self.b_ih), _to_numpy(self.b_hh)
-        return arrays
+    def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None
+                ) -> tuple[torch.Tensor, torch.Tensor]:
+        output, (h_n,) = self._forward(x, None if h0 is None else [h0], 1)
+        return output, h_n
 
 
 class RecurrentClassifier(nn.Module):
@@ -437,53 +517,97 @@ def from_description(desc: Mapping[str, Any]) -> HTLinear | HTLSTM | HTGRU:
 
     if model.kind == "linear":
         return HTLinear(model.input_size, model.output_size, layout("W"), bias=bool(model.biases))
-    if model.stacked_states or model.reverse or model.batch_first or model.head:
-        raise ValueError("ht_mlir.nn modules are one layer, one direction, time-major: "
-                         "num_layers, bidirectional, reverse, batch_first and head are not theirs "
-                         "(a head: ht_mlir.nn.RecurrentClassifier)")
-    layouts: dict[str, Any] = {}
-    if model.form == "fused":
-        layouts["w"] = layout("W")
-    else:
-        names = [f"W_ih_{g}" for g in model.gates] if model.form == "per_gate" else ["W_ih"]
-        gate_layouts = [weights[name] for name in names]
-        if any(other != gate_layouts[0] for other in gate_layouts[1:]):
-            raise ValueError(f"per_gate weights: {'HTGRU' if model.kind == 'gru' else 'HTLSTM'} "
-                             "gives every gate the same layout")
-        layouts["w_ih"], layouts["w_hh"] = layout(names[0]), layout("W_hh")
+    if model.reverse or model.head:
+        raise ValueError("reverse and head: not attributes of an ht_mlir.nn module (a reversed "
+                         "layer is half of a bidirectional one; a head: "
+                         "ht_mlir.nn.RecurrentClassifier)")
+    options = dict(form=model.form, bias=bool(model.cell_weights("")[1]),
+                   num_layers=model.num_layers, bidirectional=model.bidirectional,
+                   batch_first=model.batch_first,
+                   layouts={spec.name: layout(spec.name) for spec in model.weights})
     if model.kind == "gru":
-        return HTGRU(model.input_size, model.output_size, form=model.form,
-                     bias=bool(model.biases), **layouts)
-    return HTLSTM(model.input_size, model.output_size, form=model.form, bias=bool(model.biases),
-                  gate_activation=model.gate_activation, **layouts)
+        return HTGRU(model.input_size, model.output_size, **options)
+    return HTLSTM(model.input_size, model.output_size, gate_activation=model.gate_activation,
+                  **options)
+
+
+_TORCH_NAMES = {"W_ih": "weight_ih", "W_hh": "weight_hh", "b_ih": "bias_ih", "b_hh": "bias_hh"}
+
+
+def _torch_name(name: str) -> str:
+    """PyTorch's parameter name of a description weight or bias (``W_ih_l1_reverse`` ->
+    ``weight_ih_l1_reverse``)."""
+    suffix = suffix_of(name)
+    layer = suffix.split("_reverse")[0]
+    return (_TORCH_NAMES[name[:len(name) - len(suffix)]] + (layer or "_l0")
+            + ("_reverse" if suffix.endswith("_reverse") else ""))
+
+
+def compress(module: nn.LSTM | nn.GRU, modes: Mapping[str, tuple[Sequence[int], Sequence[int]]],
+             *, tree: str | None = None, max_rank: int | None = None, tolerance: float = 0.0,
+             max_parameters: int | None = None, ratio: float | None = None
+             ) -> tuple[HTLSTM | HTGRU, dict[str, float]]:
+    """A dense ``nn.LSTM`` or ``nn.GRU`` (any ``num_layers``, ``bidirectional``,
+    ``batch_first``) as an :class:`HTLSTM` / :class:`HTGRU` in which every weight named in
+    ``modes`` holds its HSVD (the compiler's, as ``ht-compress`` computes it) with those
+    ``(row_modes, col_modes)``, and every other weight and bias is copied. Weights are
+    named as in model descriptions: ``W_ih``, ``W_hh``, ``W_ih_l1``, ``W_hh_reverse``, ...
+    ``max_parameters`` or ``ratio`` is a budget per compressed matrix. Returns the module
+    and each compressed weight's relative error bound. Fine-tune it like any module,
+    then export it."""
+    from .hsvd import hsvd  # the compiled library is only needed here
+
+    if not isinstance(module, (nn.LSTM, nn.GRU)):
+        raise ValueError(f"compress takes an nn.LSTM or nn.GRU, got {type(module).__name__}")
+    if getattr(module, "proj_size", 0):
+        raise ValueError("compress takes an nn.LSTM without projections (proj_size=0)")
+    kind = HTGRU if isinstance(module, nn.GRU) else HTLSTM
+    options = dict(bias=module.bias, num_layers=module.num_layers,
+                   bidirectional=module.bidirectional, batch_first=module.batch_first)
+    shell = kind(module.input_size, module.hidden_size, **options)  # the names and shapes
+    for name in modes:
+        if name not in shell.weights:
+            raise ValueError(f"modes: '{name}' is not a weight of this model (its weights: "
+                             f"{', '.join(shell.weights)})")
+    factors, layouts, bounds = {}, {}, {}
+    for name, (row_modes, col_modes) in modes.items():
+        dense = getattr(module, _torch_name(name)).detach().double().cpu().numpy()
+        try:
+            result = hsvd(dense, row_modes, col_modes, tree=tree, max_rank=max_rank,
+                          tolerance=tolerance, max_parameters=max_parameters, ratio=ratio)
+        except ValueError as error:
+            raise ValueError(f"{name}: {error}") from None
+        factors[name], layouts[name] = result, result.layout
+        bounds[name] = result.relative_error_bound
+    compressed = kind(module.input_size, module.hidden_size, layouts=layouts, **options)
+    with torch.no_grad():
+        for name, matrix in compressed.weights.items():
+            if name in factors:
+                matrix.load_factors(factors[name].leaves, factors[name].transfers)
+            else:
+                matrix.weight.copy_(getattr(module, _torch_name(name)))
+        if module.bias:
+            for parameter, _ in compressed.named_parameters():
+                if parameter.startswith("b_"):
+                    compressed.bias(parameter).copy_(getattr(module, _torch_name(parameter)))
+    return compressed, bounds
 
 
 def compress_lstm(lstm: nn.LSTM, row_modes: Sequence[int], col_modes: Sequence[int], *,
                   tree: str | None = None, max_rank: int | None = None,
                   tolerance: float = 0.0, max_parameters: int | None = None,
                   ratio: float | None = None) -> tuple[HTLSTM, float]:
-    """A dense one-layer ``nn.LSTM`` as an :class:`HTLSTM` whose ``W_ih`` holds its HSVD
-    (the compiler's, as ``ht-compress`` computes it) and whose ``W_hh`` and biases are
-    copied; returns the module and the HSVD's relative error bound. ``max_parameters``
-    or ``ratio`` (a target compression ratio of ``W_ih``) is a budget for ``W_ih``'s HT
-    form: the ranks are chosen for the least error within it. Fine-tune it like any
-    module, then export it."""
-    from .hsvd import hsvd  # the compiled library is only needed here
-
-    if lstm.num_layers != 1 or lstm.bidirectional or lstm.proj_size or lstm.batch_first:
-        raise ValueError("compress_lstm takes a one-layer, one-direction, time-major nn.LSTM "
-                         "without projections")
-    w_ih = lstm.weight_ih_l0.detach().double().cpu().numpy()
-    result = hsvd(w_ih, row_modes, col_modes, tree=tree, max_rank=max_rank, tolerance=tolerance,
-                  max_parameters=max_parameters, ratio=ratio)
-    module = HTLSTM(lstm.input_size, lstm.hidden_size, w_ih=result.layout, bias=lstm.bias)
-    module.weights["W_ih"].load_factors(result.leaves, result.transfers)
-    with torch.no_grad():
-        module.weights["W_hh"].weight.copy_(lstm.weight_hh_l0)
-        if lstm.bias:
-            module.b_ih.copy_(lstm.bias_ih_l0)
-            module.b_hh.copy_(lstm.bias_hh_l0)
-    return module, result.relative_error_bound
+    """:func:`compress` of an ``nn.LSTM``'s first ``W_ih`` alone (the published HT-LSTM:
+    ``W_hh`` and the biases stay dense); returns the module and the HSVD's relative error
+    bound. ``max_parameters`` or ``ratio`` (a target compression ratio of ``W_ih``) is a
+    budget for its HT form: the ranks are chosen for the least error within it."""
+    if not isinstance(lstm, nn.LSTM):
+        raise ValueError(f"compress_lstm takes an nn.LSTM, got {type(lstm).__name__} "
+                         "(ht_mlir.nn.compress takes GRUs)")
+    module, bounds = compress(lstm, {"W_ih": (row_modes, col_modes)}, tree=tree,
+                              max_rank=max_rank, tolerance=tolerance,
+                              max_parameters=max_parameters, ratio=ratio)
+    return module, bounds["W_ih"]
 
 
 def save(module: HTLinear | HTLSTM | HTGRU, path: str) -> None:

@@ -481,3 +481,103 @@ class CompressTest(unittest.TestCase):
             with self.subTest(message=message), self.assertRaises(ValueError) as caught:
                 hsvd(np.ones((4, 4)), **arguments)
             self.assertIn(message, str(caught.exception))
+
+
+@unittest.skipIf(torch is None, "python3-torch is not installed")
+class StackedModulesTest(unittest.TestCase):
+    """HTLSTM and HTGRU with several layers, both directions, batch-first input."""
+
+    @staticmethod
+    def copy_from_torch(module, torch_module):
+        with torch.no_grad():
+            for name, matrix in module.weights.items():
+                matrix.weight.copy_(getattr(torch_module, htnn._torch_name(name)))
+            for name, parameter in module.named_parameters():
+                if name.startswith("b_"):
+                    parameter.copy_(getattr(torch_module, htnn._torch_name(name)))
+
+    def test_dense_stacks_are_torch_modules(self):
+        torch.manual_seed(9)
+        for torch_class, ht_class in ((torch.nn.LSTM, htnn.HTLSTM), (torch.nn.GRU, htnn.HTGRU)):
+            for options in (dict(num_layers=2, bidirectional=True, batch_first=True),
+                            dict(num_layers=3), dict(bidirectional=True, bias=False)):
+                with self.subTest(module=ht_class.__name__, **options):
+                    reference_module = torch_class(5, 3, **options).double()
+                    module = ht_class(5, 3, **options).double()
+                    self.copy_from_torch(module, reference_module)
+                    cells = options.get("num_layers", 1) * (2 if options.get("bidirectional") else 1)
+                    x = torch.randn(2, 4, 5, dtype=torch.float64)
+                    states = [torch.randn(cells, 2 if options.get("batch_first") else 4, 3,
+                                          dtype=torch.float64) for _ in range(2)]
+                    hx = tuple(states) if ht_class is htnn.HTLSTM else states[0]
+                    want, want_states = reference_module(x, hx)
+                    got, got_states = module(x, hx)
+                    self.assertLess(float((got - want).abs().max()), 1e-13)
+                    for g, w in zip(got_states if ht_class is htnn.HTLSTM else [got_states],
+                                    want_states if ht_class is htnn.HTLSTM else [want_states]):
+                        self.assertEqual(g.shape, w.shape)
+                        self.assertLess(float((g - w).abs().max()), 1e-13)
+
+    def test_ht_stack_matches_the_reference_of_its_export(self):
+        torch.manual_seed(10)
+        layout = htnn.ht_layout
+        module = htnn.HTGRU(12, 2, num_layers=2, bidirectional=True, batch_first=True,
+                            w_hh=layout([3, 2], [2, 1], 2),
+                            layouts={"W_ih": layout([3, 2], [4, 3], 2),
+                                     "W_ih_l1_reverse": layout([2, 3], [2, 2], 1)}).double()
+        desc, arrays = torch_export.describe(module)
+        self.assertEqual((desc["num_layers"], desc["bidirectional"], desc["batch_first"]),
+                         (2, True, True))
+        self.assertEqual(desc["weights"]["W_ih_l1"], {"format": "dense"})
+        self.assertEqual(desc["weights"]["W_hh_l1_reverse"]["format"], "ht")
+        x = torch.randn(3, 5, 12).double()
+        h0 = torch.randn(4, 3, 2).double()
+        want = run_reference(desc, arrays, [x.numpy(), h0.numpy()])
+        output, h_n = module(x, h0)
+        for got, expected in zip((output, h_n), want):
+            self.assertLess(max_error(got.detach().numpy(), expected), 1e-12)
+        rebuilt = htnn.from_description(desc)
+        self.assertEqual(rebuilt.description(), module.description())
+        path = os.path.join(tempfile.mkdtemp(), "stack.pt")
+        htnn.save(module, path)
+        loaded = htnn.load(path).double()
+        self.assertTrue(torch.equal(loaded(x, h0)[0], output))
+
+    def test_compress_every_layer_and_w_hh(self):
+        torch.manual_seed(11)
+        gru = torch.nn.GRU(12, 4, num_layers=2, bidirectional=True)
+        modes = {"W_ih": ([3, 4], [4, 3]), "W_hh": ([3, 4], [2, 2]),
+                 "W_ih_l1_reverse": ([3, 4], [4, 2])}
+        module, bounds = htnn.compress(gru, modes)  # full rank: exact
+        self.assertEqual(set(bounds), set(modes))
+        self.assertTrue(all(bound < 1e-6 for bound in bounds.values()))
+        self.assertIsInstance(module.weights["W_hh"], htnn.HTMatrix)
+        self.assertIsInstance(module.weights["W_hh_l1"], htnn.DenseMatrix)
+        x = torch.randn(5, 2, 12)
+        with torch.no_grad():
+            want, _ = gru(x)
+            got, _ = module(x)
+        self.assertLess(float((got - want).abs().max()), 1e-5)
+        truncated, bounds = htnn.compress(gru, {"W_ih_l1": ([3, 4], [4, 2])}, max_rank=1)
+        self.assertGreater(bounds["W_ih_l1"], 0.1)
+        with self.assertRaises(ValueError) as caught:
+            htnn.compress(gru, {"W_ih_l2": ([3, 4], [4, 3])})
+        self.assertIn("modes: 'W_ih_l2' is not a weight of this model (its weights: W_ih, W_hh, "
+                      "W_ih_reverse", str(caught.exception))
+        with self.assertRaises(ValueError) as caught:
+            htnn.compress(gru, {"W_hh": ([3, 3], [2, 2])})
+        self.assertIn("W_hh: ", str(caught.exception))
+
+    def test_bad_states_and_layouts_name_what_is_wrong(self):
+        module = htnn.HTLSTM(5, 3, num_layers=2)
+        x = torch.randn(4, 2, 5)
+        with self.assertRaises(ValueError) as caught:
+            module(x, (torch.zeros(2, 3), torch.zeros(2, 3)))
+        self.assertIn("h0 and c0 have shapes [2, 3] and [2, 3], expected both as nn.LSTM's, "
+                      "[2, 2, 3] (num_layers * directions, batch, hidden_size)", str(caught.exception))
+        with self.assertRaises(ValueError) as caught:
+            htnn.HTLSTM(5, 3, layouts={"W_ih_l1": None})
+        self.assertIn("layouts: 'W_ih_l1' is not a weight of this model", str(caught.exception))
+        with self.assertRaises(ValueError) as caught:
+            htnn.HTLSTM(5, 3, num_layers=2, w_ih=htnn.ht_layout([4, 3], [5, 1], 2))
+        self.assertIn("weights.W_ih_l1.col_modes: product is 5, expected 3", str(caught.exception))
