@@ -103,9 +103,10 @@ def check_recurrent(runner: Runner, tag: str, module: torch.nn.Module, seq_len: 
                         batch=batch if static else None)
     hidden = module.hidden_size
     is_gru = isinstance(module, (torch.nn.GRU, htnn.HTGRU))
-    torch_module = isinstance(module, (torch.nn.LSTM, torch.nn.GRU))
     # Several layers or directions: PyTorch's stacked states [L * D, B, H].
-    cells = module.num_layers * (2 if module.bidirectional else 1) if torch_module else 1
+    cells = module.num_layers * (2 if module.bidirectional else 1)
+    # PyTorch's modules take [1, B, H] states for one cell, ht_mlir.nn's [B, H] too.
+    torch_module = isinstance(module, (torch.nn.LSTM, torch.nn.GRU)) or cells > 1
     state = (cells, batch, hidden) if cells > 1 else (batch, hidden)
     batch_first = getattr(module, "batch_first", False)
     x_shape = (batch, seq_len, module.input_size) if batch_first else (seq_len, batch, module.input_size)
@@ -305,6 +306,18 @@ def cases(runner: Runner) -> list[Callable[[], str]]:
         lambda: check_recurrent(runner, "htgru_per_gate", htnn.HTGRU(
             24, 4, form="per_gate", w_ih=layout([2, 2], [6, 4], 2), bias=False), 5, 2, static=True),
         lambda: check_recurrent(runner, "torch_gru", torch.nn.GRU(24, 4), 7, 2),
+        lambda: check_recurrent(runner, "htgru_2_layers_bidirectional_batch_first", htnn.HTGRU(
+            24, 4, num_layers=2, bidirectional=True, batch_first=True,
+            w_hh=layout([3, 4], [2, 2], 2), layouts={
+                "W_ih": layout([3, 2, 2], [4, 3, 2], 3), "W_ih_l1": layout([3, 4], [4, 2], 2)}),
+            5, 3),
+        lambda: check_recurrent(runner, "htlstm_3_layers_per_gate", htnn.HTLSTM(
+            24, 4, form="per_gate", num_layers=3, layouts={
+                f"W_ih_{gate}": layout([2, 2], [6, 4], 2) for gate in "ifgo"}), 4, 2),
+        lambda: check_recurrent(runner, "compressed_gru_stack", htnn.compress(
+            torch.nn.GRU(12, 4, num_layers=2, bidirectional=True),
+            {"W_ih": ([3, 4], [4, 3]), "W_hh_l1_reverse": ([3, 4], [2, 2]),
+             "W_ih_l1": ([3, 4], [4, 2])}, max_rank=2)[0], 5, 2),
         lambda: check_recurrent(runner, "torch_gru_2_layers_bidirectional", torch.nn.GRU(
             11, 5, num_layers=2, bidirectional=True), 5, 3),
         lambda: check_recurrent(runner, "torch_gru_3_layers_batch_first", torch.nn.GRU(
