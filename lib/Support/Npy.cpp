@@ -140,17 +140,17 @@ llvm::Expected<NpyArray> mlir::ht::parseNpy(llvm::StringRef contents,
   return array;
 }
 
-llvm::Error mlir::ht::writeNpyFloat32(llvm::StringRef path,
-                                      llvm::ArrayRef<int64_t> shape,
-                                      const float *data) {
+/// Writes 4-byte elements of NumPy type `descr` ('<f4', '<i4').
+static llvm::Error writeNpy4(llvm::StringRef path, llvm::ArrayRef<int64_t> shape,
+                             const void *data, llvm::StringRef descr) {
   // A Python tuple: "()", "(3,)", "(3, 4)".
   std::string dims = llvm::join(
       llvm::map_range(shape, [](int64_t dim) { return std::to_string(dim); }),
       ", ");
   if (shape.size() == 1)
     dims += ",";
-  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" +
-                       dims + "), }";
+  std::string header = "{'descr': '" + descr.str() +
+                       "', 'fortran_order': False, 'shape': (" + dims + "), }";
   // Pad so that the data starts on a 64-byte boundary, ending with '\n'.
   size_t unpadded = 10 + header.size() + 1;
   header.append((64 - unpadded % 64) % 64, ' ');
@@ -170,7 +170,7 @@ llvm::Error mlir::ht::writeNpyFloat32(llvm::StringRef path,
     os << kMagic << '\x01' << '\x00';
     os << char(header.size() & 0xff) << char((header.size() >> 8) & 0xff);
     os << header;
-    os.write(reinterpret_cast<const char *>(data), count * sizeof(float));
+    os.write(static_cast<const char *>(data), count * 4);
     os.close();
     if (os.has_error()) {
       llvm::sys::fs::remove(temporary);
@@ -182,4 +182,16 @@ llvm::Error mlir::ht::writeNpyFloat32(llvm::StringRef path,
     return fail(path, "cannot write: " + error.message());
   }
   return llvm::Error::success();
+}
+
+llvm::Error mlir::ht::writeNpyFloat32(llvm::StringRef path,
+                                      llvm::ArrayRef<int64_t> shape,
+                                      const float *data) {
+  return writeNpy4(path, shape, data, "<f4");
+}
+
+llvm::Error mlir::ht::writeNpyInt32(llvm::StringRef path,
+                                    llvm::ArrayRef<int64_t> shape,
+                                    const int32_t *data) {
+  return writeNpy4(path, shape, data, "<i4");
 }

@@ -269,7 +269,53 @@ def _head(model: Model, body: _Body) -> _Body:
                   f"%probabilities = linalg.softmax dimension({len(leading)}) ins(%logits : {y_type}) "
                   f"outs(%probabilities_empty : {y_type}) -> {y_type}"]
         result = "%probabilities"
+    elif head.output == "argmax":
+        return _Body(body.arguments, lines + _argmax(y_type, leading),
+                     [("%classes#1", _int_type(leading))])
     return _Body(body.arguments, lines, [(result, y_type)])
+
+
+def _int_type(shape: Sequence[int | None]) -> str:
+    return tensor_type(shape).replace("f32>", "i32>")
+
+
+def _argmax(y_type: str, leading: Sequence[int | None]) -> list[str]:
+    """``%classes#1``: the index of the largest logit along the last axis, as i32 (the
+    first of equal ones, as torch.argmax), one reduction over ``%logits``."""
+    rank = len(leading) + 1
+    dims = ", ".join(f"d{dim}" for dim in range(rank))
+    kept = ", ".join(f"d{dim}" for dim in range(rank - 1))
+    dynamic = []
+    lines = []
+    for dim, size in enumerate(leading):
+        if size is None:
+            lines += [f"%classes_index{dim} = arith.constant {dim} : index",
+                      f"%classes_dim{dim} = tensor.dim %logits, %classes_index{dim} : {y_type}"]
+            dynamic.append(f"%classes_dim{dim}")
+    best_type, index_type = tensor_type(leading), _int_type(leading)
+    sizes = ", ".join(dynamic)
+    iterators = ", ".join(['"parallel"'] * (rank - 1) + ['"reduction"'])
+    lines += [
+        "%lowest = arith.constant 0xFF800000 : f32",
+        "%first = arith.constant 0 : i32",
+        f"%best_empty = tensor.empty({sizes}) : {best_type}",
+        f"%best_init = linalg.fill ins(%lowest : f32) outs(%best_empty : {best_type}) -> {best_type}",
+        f"%index_empty = tensor.empty({sizes}) : {index_type}",
+        f"%index_init = linalg.fill ins(%first : i32) outs(%index_empty : {index_type}) -> {index_type}",
+        f"%classes:2 = linalg.generic {{indexing_maps = [affine_map<({dims}) -> ({dims})>, "
+        f"affine_map<({dims}) -> ({kept})>, affine_map<({dims}) -> ({kept})>], "
+        f"iterator_types = [{iterators}]}} ins(%logits : {y_type}) "
+        f"outs(%best_init, %index_init : {best_type}, {index_type}) {{",
+        "^bb0(%value: f32, %best: f32, %best_index: i32):",
+        f"  %class = linalg.index {rank - 1} : index",
+        "  %class_i32 = arith.index_cast %class : index to i32",
+        "  %greater = arith.cmpf ogt, %value, %best : f32",
+        "  %new_best = arith.select %greater, %value, %best : f32",
+        "  %new_index = arith.select %greater, %class_i32, %best_index : i32",
+        "  linalg.yield %new_best, %new_index : f32, i32",
+        f"}} -> ({best_type}, {index_type})",
+    ]
+    return lines
 
 
 def _linear_body(model: Model) -> _Body:

@@ -32,7 +32,9 @@ at zero, as PyTorch's do when none are given) and return the head's output ``y``
              "over": "last" | "all",             (optional, default "last": the output's
                                                   last step, PyTorch's output[-1] or, batch-
                                                   first, output[:, -1]; "all": every step)
-             "output": "logits" | "softmax",     (optional, default "logits")
+             "output": "logits" | "softmax" | "argmax",
+                                                 (optional, default "logits"; argmax: the
+                                                  int32 index of the largest logit)
              "bias": true | false,               (optional, default true)
              "weights": {"W_head": WEIGHT}}      ([M x D * H], dense or HT; bias b_head [M])
 
@@ -72,7 +74,7 @@ GATES = ("i", "f", "g", "o")
 GRU_GATES = ("r", "z", "n")
 RECURRENT_KINDS = ("lstm", "gru")
 HEAD_OVER = ("last", "all")
-HEAD_OUTPUTS = ("logits", "softmax")
+HEAD_OUTPUTS = ("logits", "softmax", "argmax")
 HEAD_NAMES = ("W_head", "b_head")
 
 

@@ -477,7 +477,8 @@ class RecurrentClassifier(nn.Module):
     ``batch_first``) or an :class:`HTLSTM` / :class:`HTGRU`; ``head`` an ``nn.Linear`` or
     :class:`HTLinear` over its ``directions * hidden_size`` outputs. ``over="last"`` applies
     the head to the output's last step (``output[-1]``, or ``output[:, -1]`` batch-first),
-    ``"all"`` to every step; ``output="softmax"`` returns probabilities instead of logits.
+    ``"all"`` to every step; ``output="softmax"`` returns probabilities instead of logits,
+    ``"argmax"`` the index of the largest logit (int32 once compiled).
     The states start at zero, as PyTorch's do when none are given.
     """
 
@@ -491,8 +492,8 @@ class RecurrentClassifier(nn.Module):
             raise ValueError(f"head: expected an nn.Linear or HTLinear, got {type(head).__name__}")
         if over not in ("last", "all"):
             raise ValueError(f"over: expected one of last, all, got {over!r}")
-        if output not in ("logits", "softmax"):
-            raise ValueError(f"output: expected one of logits, softmax, got {output!r}")
+        if output not in ("logits", "softmax", "argmax"):
+            raise ValueError(f"output: expected one of logits, softmax, argmax, got {output!r}")
         directions = 2 if getattr(rnn, "bidirectional", False) else 1
         if head.in_features != directions * rnn.hidden_size:
             raise ValueError(f"head takes {head.in_features} features; expected "
@@ -504,6 +505,8 @@ class RecurrentClassifier(nn.Module):
         if self.over == "last":
             sequence = sequence[:, -1] if getattr(self.rnn, "batch_first", False) else sequence[-1]
         y = self.head(sequence)
+        if self.output == "argmax":
+            return y.argmax(dim=-1)
         return torch.softmax(y, dim=-1) if self.output == "softmax" else y
 
 

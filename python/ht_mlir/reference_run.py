@@ -130,6 +130,8 @@ def _run_with_head(model: Model, matrices: Mapping[str, reference.Matrix],
     if head.over == "last":
         output = output[:, -1] if model.batch_first else output[-1]
     y = reference.ht_linear(output, matrices["W_head"], arrays.get("b_head"))
+    if head.output == "argmax":
+        return np.argmax(y, axis=-1).astype(np.int32)
     return reference.softmax(y) if head.output == "softmax" else y
 
 

@@ -185,7 +185,8 @@ class CompiledModel:
             raise ValueError(f"this model takes {self.input_names}")
         values = self._bind_sizes(inputs)
         outputs = [np.empty([values[d] if isinstance(d, str) else d for d in tensor["shape"]],
-                            np.float32) for tensor in self.entry["outputs"]]
+                            np.dtype(tensor.get("dtype", "float32")))
+                   for tensor in self.entry["outputs"]]
         arguments = [values[name] for name in self.entry["sizes"]]
         arguments += [array.ctypes.data for array in inputs + outputs]
         status = self._call(threads, *arguments)

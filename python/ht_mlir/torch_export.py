@@ -114,7 +114,7 @@ def _linear_from_state(state: Mapping[str, torch.Tensor]) -> tuple[dict[str, Any
 
 
 HEAD_OVER = ("last", "all")
-HEAD_OUTPUTS = ("logits", "softmax")
+HEAD_OUTPUTS = ("logits", "softmax", "argmax")
 
 
 def _head_description(weight_desc: Mapping[str, Any], arrays: Mapping[str, np.ndarray],
@@ -335,7 +335,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--head-over", choices=HEAD_OVER, default="last",
                         help="the head reads the output's last step (default) or every step")
     parser.add_argument("--head-output", choices=HEAD_OUTPUTS, default="logits",
-                        help="the head returns logits (default) or softmax probabilities")
+                        help="the head returns logits (default), softmax probabilities or "
+                             "the argmax class (int32)")
     parser.add_argument("--json", help="also write the model description here")
     parser.add_argument("--npz", help="also write the weights here (float32 .npz)")
     args = parser.parse_args(argv)

@@ -148,3 +148,32 @@ class RuntimeTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+@unittest.skipUnless(torch is not None and compiler_available(),
+                     "python3-torch or build/bin/ht-compile is missing")
+class ClassifierRuntimeTest(unittest.TestCase):
+    def test_argmax_and_softmax_heads(self):
+        from ht_mlir import nn as htnn
+        torch.manual_seed(12)
+        cache = tempfile.TemporaryDirectory()
+        self.addCleanup(cache.cleanup)
+        x = torch.randn(3, 5, 6)
+        for output in ("argmax", "softmax"):
+            with self.subTest(output=output):
+                module = htnn.RecurrentClassifier(torch.nn.GRU(6, 4, batch_first=True),
+                                                  torch.nn.Linear(4, 7), over="all",
+                                                  output=output)
+                compiled = ht_mlir.compile(module, cache_dir=cache.name)
+                entry = compiled.entry["outputs"][0]
+                with torch.no_grad():
+                    want = module(x)
+                got = compiled(x)
+                if output == "argmax":
+                    self.assertEqual((entry["name"], entry["dtype"]), ("classes", "int32"))
+                    self.assertEqual(got.dtype, torch.int32)
+                    self.assertTrue(torch.equal(got.long(), want))
+                else:
+                    self.assertEqual((entry["name"], entry["dtype"]), ("probabilities", "float32"))
+                    self.assertLess(float((got - want).abs().max()), 1e-5)
+                self.assertEqual(list(got.shape)[:2], [3, 5])

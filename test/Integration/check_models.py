@@ -251,7 +251,7 @@ def head_configs(rng: random.Random) -> Iterator[dict[str, Any]]:
         weight = (ht_weight(classes, features, 2, "balanced", 4, rng) if index % 3 == 0
                   else {"format": "dense"})
         config["head"] = {"out_features": classes, "over": ["last", "all"][index // 2 % 2],
-                          "output": ["logits", "softmax"][index % 4 // 2],
+                          "output": ["logits", "softmax", "argmax"][index % 3],
                           "bias": index != 4, "weights": {"W_head": weight}}
         yield config
 
@@ -317,7 +317,7 @@ def c_program(config: dict[str, Any], inputs: list[np.ndarray], num_outputs: int
         f"  for (int t = 0; t < {len(threads)}; ++t) {{",
         "    int status = model_forward_with_threads(" + ", ".join(
             ["threads[t]"] + sizes + [f"in[{i}]" for i in range(len(inputs))]
-            + [f"out[{i}]" for i in range(num_outputs)]) + ");",
+            + [f"(void *)out[{i}]" for i in range(num_outputs)]) + ");",
         "    if (status != HT_OK) { fprintf(stderr, \"status %d\\n\", status); return 5; }",
         "    char name[32]; snprintf(name, sizeof name, \"out%d.bin\", threads[t]);",
         "    FILE *o = fopen(name, \"wb\");",
@@ -394,11 +394,13 @@ def check(config: dict[str, Any], work: str, bin_dir: str, compile_too: bool,
     subprocess.run(["./main"], cwd=work, check=True)
     first_flat = None
     for count in threads:
-        flat = np.fromfile(os.path.join(work, f"out{count}.bin"), dtype=np.float32)
+        # 4-byte elements: float32, or int32 where the head gives its argmax.
+        flat = np.fromfile(os.path.join(work, f"out{count}.bin"), dtype=np.uint8)
         offset = 0
         for index, expected in enumerate(want):
-            got = flat[offset:offset + expected.size].reshape(expected.shape)
-            offset += expected.size
+            dtype = np.int32 if expected.dtype.kind in "iu" else np.float32
+            got = flat[offset:offset + 4 * expected.size].view(dtype).reshape(expected.shape)
+            offset += 4 * expected.size
             worst = max(worst, compare(f"C API threads={count} result{index}", got,
                                        expected))
         if first_flat is None:

@@ -92,16 +92,32 @@ int fail(const llvm::Twine &message) {
   return 1;
 }
 
-/// A float array the model reads or writes. Allocated with calloc so that a
+/// A float array the model reads or writes (or an int32 one: an argmax
+/// head's classes, also 4 bytes an element). Allocated with calloc so that a
 /// size too large for memory is an error message, not an abort.
 struct Buffer {
   SmallVector<int64_t> shape;
   int64_t count = 0;
+  bool isInt32 = false;
   std::unique_ptr<float, decltype(&std::free)> storage{nullptr, &std::free};
 
   float *data() const { return storage.get(); }
   ArrayRef<float> values() const { return {storage.get(), size_t(count)}; }
+  ArrayRef<int32_t> ints() const {
+    return {reinterpret_cast<const int32_t *>(storage.get()), size_t(count)};
+  }
+  double sum() const {
+    double total = 0;
+    if (isInt32)
+      for (int32_t value : ints())
+        total += value;
+    else
+      for (float value : values())
+        total += value;
+    return total;
+  }
 };
+static_assert(sizeof(float) == sizeof(int32_t));
 
 /// A zeroed buffer of `shape`, or why there is none (`what` names it).
 llvm::Expected<Buffer> allocateBuffer(ArrayRef<int64_t> shape,
@@ -224,8 +240,12 @@ llvm::Error writeResults(ArrayRef<Buffer> outputs) {
       llvm::sys::fs::remove(pathOf(index, ".pending"));
   };
   for (auto [index, buffer] : llvm::enumerate(outputs))
-    if (llvm::Error failure = writeNpyFloat32(pathOf(index, ".pending"),
-                                              buffer.shape, buffer.data())) {
+    if (llvm::Error failure =
+            buffer.isInt32
+                ? writeNpyInt32(pathOf(index, ".pending"), buffer.shape,
+                                buffer.ints().data())
+                : writeNpyFloat32(pathOf(index, ".pending"), buffer.shape,
+                                  buffer.data())) {
       removeTemporaries();
       return failure;
     }
@@ -333,6 +353,7 @@ int main(int argc, char **argv) {
                        "result '" + tensor.name + "'");
     if (!buffer)
       return fail(llvm::toString(buffer.takeError()));
+    buffer->isInt32 = tensor.isInt32();
     outputs.push_back(std::move(*buffer));
   }
   if (failed(lowerToLLVMDialect(*module, compileOptions)))
@@ -429,14 +450,10 @@ int main(int argc, char **argv) {
         percentile(milliseconds, 0.9), milliseconds.back());
   }
 
-  for (auto [index, buffer] : llvm::enumerate(outputs)) {
-    double sum = 0;
-    for (float value : buffer.values())
-      sum += value;
+  for (auto [index, buffer] : llvm::enumerate(outputs))
     llvm::outs() << llvm::formatv("result{0} {1} {2} sum {3:e6}\n", index,
                                   signature->outputs[index].name,
-                                  formatShape(buffer.shape), sum);
-  }
+                                  formatShape(buffer.shape), buffer.sum());
   if (!outputDir.empty())
     if (llvm::Error error = writeResults(outputs))
       return fail(llvm::toString(std::move(error)));

@@ -39,6 +39,9 @@ llvm::Expected<NpyArray> parseNpy(llvm::StringRef contents,
 /// in the same folder, renamed into place once complete.
 llvm::Error writeNpyFloat32(llvm::StringRef path, llvm::ArrayRef<int64_t> shape,
                             const float *data);
+/// The same for int32 `data` (an argmax head's classes).
+llvm::Error writeNpyInt32(llvm::StringRef path, llvm::ArrayRef<int64_t> shape,
+                          const int32_t *data);
 
 /// "[3, 4]".
 std::string formatShape(llvm::ArrayRef<int64_t> shape);

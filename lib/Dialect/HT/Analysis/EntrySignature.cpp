@@ -212,6 +212,11 @@ std::string outputName(Value value, unsigned index) {
       return "y";
     if (isa<linalg::SoftmaxOp>(owner))
       return "probabilities";
+    if (auto generic = dyn_cast<linalg::GenericOp>(owner);
+        generic && cast<RankedTensorType>(value.getType())
+                       .getElementType()
+                       .isSignlessInteger(32))
+      return "classes";
     if (isa<ToDenseOp>(owner))
       return "dense";
     if (isa<LSTMOp>(owner))
@@ -255,20 +260,24 @@ FailureOr<EntrySignature> mlir::ht::analyzeEntrySignature(func::FuncOp func) {
   if (func.isExternal())
     return func.emitError("entry point @")
            << func.getName() << " has no body";
-  auto checkType = [&](Type type, StringRef what,
-                       unsigned index) -> LogicalResult {
+  // Results may also be i32 (class indices of an argmax head).
+  auto checkType = [&](Type type, StringRef what, unsigned index,
+                       bool isResult) -> LogicalResult {
     auto tensor = dyn_cast<RankedTensorType>(type);
-    if (tensor && tensor.getElementType().isF32())
+    if (tensor && (tensor.getElementType().isF32() ||
+                   (isResult && tensor.getElementType().isSignlessInteger(32))))
       return success();
     return func.emitError("entry point @")
            << func.getName() << ": " << what << " #" << index << " has type "
-           << type << "; entry points take and return ranked f32 tensors";
+           << type
+           << "; entry points take ranked f32 tensors and return ranked f32 "
+              "or i32 tensors";
   };
   for (auto [index, type] : llvm::enumerate(func.getArgumentTypes()))
-    if (failed(checkType(type, "argument", index)))
+    if (failed(checkType(type, "argument", index, /*isResult=*/false)))
       return failure();
   for (auto [index, type] : llvm::enumerate(func.getResultTypes()))
-    if (failed(checkType(type, "result", index)))
+    if (failed(checkType(type, "result", index, /*isResult=*/true)))
       return failure();
 
   DimensionTies ties;

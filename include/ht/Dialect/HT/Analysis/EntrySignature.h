@@ -27,6 +27,12 @@ struct EntryTensor {
   /// Per dimension: the fixed size (also where the type says `?` but a tied
   /// dimension is static), or -1 where a symbol gives it.
   SmallVector<int64_t> fixedSizes;
+
+  /// Whether the elements are i32 (an argmax head's classes), not f32.
+  bool isInt32() const { return type.getElementType().isSignlessInteger(32); }
+  /// The element type as C and NumPy name it.
+  const char *getCType() const { return isInt32() ? "int32_t" : "float"; }
+  const char *getDType() const { return isInt32() ? "int32" : "float32"; }
 };
 
 struct EntrySignature {
