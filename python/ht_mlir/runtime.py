@@ -56,7 +56,8 @@ def _cache_dir(cache_dir: str | None) -> Path:
     return Path(base) / "ht-mlir"
 
 
-def _model_text(model: Any, seq_len: int | None, batch: int | None) -> str:
+def _model_text(model: Any, seq_len: int | None, batch: int | None,
+                checkpoint_options: dict[str, Any]) -> str:
     """The ``ht``-dialect MLIR of ``model``: a file's text, or an exported module."""
     from .export import write_mlir
     if isinstance(model, (str, os.PathLike)):
@@ -67,8 +68,12 @@ def _model_text(model: Any, seq_len: int | None, batch: int | None) -> str:
                                  "file has its own")
             return Path(path).read_text()
         from .torch_export import load_checkpoint
-        desc, arrays = load_checkpoint(path, seq_len, batch)
+        desc, arrays = load_checkpoint(path, seq_len, batch, **checkpoint_options)
     else:
+        if any(value not in (None, False, "last", "logits")
+               for value in checkpoint_options.values()):
+            raise ValueError("batch_first, rnn_prefix, head_prefix, head_over and head_output "
+                             "describe a checkpoint file; a module has its own")
         from .torch_export import describe
         desc, arrays = describe(model, seq_len, batch)
     with tempfile.TemporaryDirectory() as work:
@@ -79,17 +84,26 @@ def _model_text(model: Any, seq_len: int | None, batch: int | None) -> str:
 
 def compile(model: Any, *, seq_len: int | None = None, batch: int | None = None,
             pipeline_options: str = "", threads: int = 1, entry: str = "forward",
-            cache_dir: str | None = None, bin_dir: str | None = None) -> "CompiledModel":
-    """Compile ``model`` (an ``ht_mlir.nn`` module, an ``nn.LSTM`` / ``nn.Linear``, a
-    checkpoint ``ht_mlir.torch_export`` reads, or an ``.mlir`` file) for this CPU.
+            cache_dir: str | None = None, bin_dir: str | None = None,
+            batch_first: bool = False, rnn_prefix: str | None = None,
+            head_prefix: str | None = None, head_over: str = "last",
+            head_output: str = "logits") -> "CompiledModel":
+    """Compile ``model`` (an ``ht_mlir.nn`` module, an ``nn.LSTM`` / ``nn.GRU`` /
+    ``nn.Linear``, a checkpoint ``ht_mlir.torch_export`` reads, or an ``.mlir`` file) for
+    this CPU.
 
     ``seq_len`` / ``batch`` fix those sizes of an exported model (default: dynamic);
     ``pipeline_options`` are ``ht-compile``'s (``order=greedy``, ...); ``threads`` is the
-    library's default thread count (1: single-threaded code; 0: one per CPU)."""
+    library's default thread count (1: single-threaded code; 0: one per CPU). For a
+    checkpoint, ``batch_first``, ``rnn_prefix``, ``head_prefix``, ``head_over`` and
+    ``head_output`` are ``torch_export``'s ``--batch-first``, ``--rnn``, ``--head``,
+    ``--head-over`` and ``--head-output``."""
     if not isinstance(threads, int) or threads < 0 or threads > 2**31 - 1:
         raise ValueError(f"threads={threads}; expected 0 (every CPU) or a count >= 1")
     compiler = _find_compiler(bin_dir)
-    text = _model_text(model, seq_len, batch)
+    text = _model_text(model, seq_len, batch, dict(
+        batch_first=batch_first, rnn_prefix=rnn_prefix, head_prefix=head_prefix,
+        head_over=head_over, head_output=head_output))
     options = " ".join(part for part in (pipeline_options.strip(),
                                           f"threads={threads}" if threads != 1 else "") if part)
     version = subprocess.run([compiler, "--version"], capture_output=True, text=True).stdout

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import sys
 from typing import Any, Mapping, Sequence
 
@@ -337,13 +338,31 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--head-output", choices=HEAD_OUTPUTS, default="logits",
                         help="the head returns logits (default), softmax probabilities or "
                              "the argmax class (int32)")
+    parser.add_argument("--library", metavar="LIB",
+                        help="also compile the model with ht-compile into this shared library "
+                             "(with --header): export and compile in one command")
+    parser.add_argument("--header", metavar="H", help="the C header of --library")
     parser.add_argument("--json", help="also write the model description here")
     parser.add_argument("--npz", help="also write the weights here (float32 .npz)")
     args = parser.parse_args(argv)
+    if args.header and not args.library:
+        raise ValueError("--header is the C header of --library; give --library too")
+    compiler = None
+    if args.library:
+        from .runtime import _find_compiler
+        compiler = _find_compiler(None)
     desc, arrays = load_checkpoint(args.checkpoint, args.seq_len, args.batch, args.batch_first,
                                    rnn_prefix=args.rnn, head_prefix=args.head,
                                    head_over=args.head_over, head_output=args.head_output)
     write_mlir(desc, arrays, args.output)
+    if compiler:
+        command = [compiler, args.output, "-o", args.library]
+        if args.header:
+            command += ["--header", args.header]
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise ValueError(f"ht-compile failed on {args.output}: "
+                             f"{' '.join(result.stderr.split()) or result.returncode}")
     if args.json:
         with atomic_output(args.json) as file:
             json.dump(desc, file, indent=1)

@@ -200,21 +200,36 @@ def check_user_state_dict(runner: Runner) -> str:
         optimizer.step()
     checkpoint = os.path.join(runner.work, "user.pt")
     torch.save(model.state_dict(), checkpoint)
+    # One command: export and compile into a library with its C header.
     mlir = os.path.join(runner.work, "user.mlir")
+    library = os.path.join(runner.work, "libuser.so")
     subprocess.run([sys.executable, "-m", "ht_mlir.torch_export", checkpoint, "--batch-first",
-                    "-o", mlir], check=True, capture_output=True)
+                    "-o", mlir, "--library", library, "--header",
+                    os.path.join(runner.work, "user.h")],
+                   check=True, capture_output=True, env={**os.environ, "HT_MLIR_BIN": runner.bin_dir})
     test_x, test_y = data(200)
     test_x = test_x.float()
     with torch.no_grad():
         want = model.double()(test_x.double()).numpy()
-    compiled = ht_mlir.compile(mlir, bin_dir=runner.bin_dir, cache_dir=os.path.join(runner.work, "cache"))
-    got = compiled(test_x.numpy())
-    worst = compare("user model logits", got, want)
+    # The library through its C API, and the checkpoint through ht_mlir.compile.
+    from_c = np.zeros(want.shape, np.float32)
+    entry = ctypes.CDLL(library).user_forward
+    entry.restype = ctypes.c_int32
+    entry.argtypes = [ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p, ctypes.c_void_p]
+    x = np.ascontiguousarray(test_x.numpy())
+    if entry(x.shape[0], x.shape[1], x.ctypes.data, from_c.ctypes.data) != 0:
+        raise AssertionError("user_forward failed")
+    compiled = ht_mlir.compile(checkpoint, batch_first=True, bin_dir=runner.bin_dir,
+                               cache_dir=os.path.join(runner.work, "cache"))
+    from_python = compiled(x)
+    worst = max(compare("user model logits (C API)", from_c, want),
+                compare("user model logits (ht_mlir.compile)", from_python, want))
     accuracy = lambda logits: float(np.mean(np.argmax(logits, axis=1) == test_y.numpy()))
-    if accuracy(got) != accuracy(want) or accuracy(want) < 0.9:
-        raise AssertionError(f"accuracy {accuracy(got):.3f} compiled vs {accuracy(want):.3f} PyTorch")
-    return (f"user LSTM + Linear state_dict, batch-first: accuracy {accuracy(got):.3f} = PyTorch's, "
-            f"logits rel. error {worst:.1e}")
+    for got in (from_c, from_python):
+        if accuracy(got) != accuracy(want) or accuracy(want) < 0.9:
+            raise AssertionError(f"accuracy {accuracy(got):.3f} compiled vs {accuracy(want):.3f} PyTorch")
+    return (f"user LSTM + Linear state_dict, batch-first: accuracy {accuracy(from_c):.3f} = PyTorch's "
+            f"(C API and ht_mlir.compile), logits rel. error {worst:.1e}")
 
 
 def check_linear(runner: Runner, tag: str, module: torch.nn.Module, batch: int) -> str:
@@ -279,6 +294,31 @@ def check_reported_error(runner: Runner) -> str:
     return f"ht-compress max-rank=3: reported error {reported:.3e} = float64 recount {recount:.3e}"
 
 
+def random_recurrent(rng: np.random.Generator, index: int) -> tuple[str, torch.nn.Module, int, int]:
+    """A seeded random LSTM or GRU: 1-3 layers, one or both directions, either layout,
+    odd sizes; every other one an HT module whose layer-0 W_ih and every W_hh are HT."""
+    gru = index % 2 == 1
+    layers, bidirectional = int(rng.integers(1, 4)), bool(rng.integers(0, 2))
+    batch_first = bool(rng.integers(0, 2))
+    inputs, hidden = int(rng.choice([7, 15, 21])), int(rng.choice([3, 5, 7]))
+    options = dict(num_layers=layers, bidirectional=bidirectional, batch_first=batch_first)
+    name = (f"random{index}_{'gru' if gru else 'lstm'}_{layers}l_{'bi' if bidirectional else 'uni'}_"
+            f"{'bf' if batch_first else 'tm'}")
+    if index % 4 < 2:
+        module = (torch.nn.GRU if gru else torch.nn.LSTM)(inputs, hidden, **options)
+        return name + "_dense", module, int(rng.integers(1, 7)), int(rng.integers(1, 4))
+    gates = 3 if gru else 4
+    col = {7: [7, 1], 15: [3, 5], 21: [7, 3]}[inputs]
+    rank = lambda: int(rng.integers(1, 4))
+    layouts = {"W_ih": htnn.ht_layout([gates, hidden], col, rank())}
+    for layer in range(layers):
+        for suffix in ["", "_reverse"][:2 if bidirectional else 1]:
+            name_suffix = (f"_l{layer}" if layer else "") + suffix
+            layouts["W_hh" + name_suffix] = htnn.ht_layout([gates, hidden], [hidden, 1], rank())
+    module = (htnn.HTGRU if gru else htnn.HTLSTM)(inputs, hidden, layouts=layouts, **options)
+    return name + "_ht", module, int(rng.integers(1, 7)), int(rng.integers(1, 4))
+
+
 def cases(runner: Runner) -> list[Callable[[], str]]:
     layout = htnn.ht_layout
     w_ih = layout([4, 2, 2], [4, 3, 2], 3, tree="((0,1),2)")  # 4H = 16 rows, I = 24
@@ -334,6 +374,8 @@ def cases(runner: Runner) -> list[Callable[[], str]]:
             torch.nn.GRU(9, 5, num_layers=2, bidirectional=True), torch.nn.Linear(10, 3),
             over="all", output="softmax"), (4, 3, 9)),
         lambda: check_user_state_dict(runner),
+        *[lambda case=random_recurrent(np.random.default_rng(100 + index), index):
+          check_recurrent(runner, *case) for index in range(8)],
         lambda: check_linear(runner, "htlinear", htnn.HTLinear(24, 16, layout([2, 2, 4], [3, 4, 2], 2)), 5),
         lambda: check_compressed_lstm(runner),
         lambda: check_reported_error(runner),
