@@ -25,8 +25,8 @@ static WeightRole getGRUWeightRole(WeightForm form, unsigned index) {
 }
 
 #define HT_GRU_WEIGHTED_OP_METHODS(OpTy)                                       \
-  unsigned OpTy::getNumWeights() { return getWeights().size(); }              \
-  OpOperand &OpTy::getWeightOperand(unsigned index) {                         \
+  unsigned OpTy::getNumWeights() { return getWeights().size(); }               \
+  OpOperand &OpTy::getWeightOperand(unsigned index) {                          \
     return getWeightsMutable()[index];                                         \
   }                                                                            \
   WeightRole OpTy::getWeightRole(unsigned index) {                             \
@@ -51,9 +51,8 @@ namespace {
 using recurrent::ExpectedWeight;
 using recurrent::verifyResultType;
 
-SmallVector<ExpectedWeight> getExpectedGRUWeights(WeightForm form,
-                                                  int64_t input,
-                                                  int64_t hidden) {
+SmallVector<ExpectedWeight>
+getExpectedGRUWeights(WeightForm form, int64_t input, int64_t hidden) {
   ExpectedWeight recurrent = {3 * hidden, hidden, "3H x H"};
   switch (form) {
   case WeightForm::Stacked:
@@ -78,7 +77,7 @@ LogicalResult verifyGRUOperands(OpTy op, bool isSequence,
   Type elementType = inputType.getElementType();
   int64_t inputSize, hidden;
   if (failed(recurrent::verifyInputAndState(op, inputType, h0Type, isSequence,
-                                         batchFirst, inputSize, hidden)))
+                                            batchFirst, inputSize, hidden)))
     return failure();
   WeightForm form = op.getForm();
   if (form == WeightForm::Fused)
@@ -95,25 +94,18 @@ LogicalResult verifyGRUOperands(OpTy op, bool isSequence,
     return failure();
   if (form == WeightForm::Projected)
     return recurrent::verifyBiases(op, op.getBiases(), {"b_hh"}, 3 * hidden,
-                                "[3H]", elementType);
+                                   "[3H]", elementType);
   return recurrent::verifyBiases(op, op.getBiases(), {"b_ih", "b_hh"},
-                              3 * hidden, "[3H]", elementType);
+                                 3 * hidden, "[3H]", elementType);
 }
 } // namespace
 
 LogicalResult GRUOp::verify() {
   if (failed(verifyGRUOperands(*this, /*isSequence=*/true, getBatchFirst())))
     return failure();
-  RankedTensorType inputType = getInput().getType();
-  Type stateType = getH0().getType();
-  auto expectedOutput = RankedTensorType::get(
-      {inputType.getDimSize(0), inputType.getDimSize(1),
-       cast<RankedTensorType>(stateType).getDimSize(1)},
-      inputType.getElementType());
-  return failure(
-      failed(verifyResultType(*this, "output", getOutput().getType(),
-                              expectedOutput)) ||
-      failed(verifyResultType(*this, "h_n", getHN().getType(), stateType)));
+  return recurrent::verifySequenceResults(
+      *this, getInput().getType(), cast<RankedTensorType>(getH0().getType()),
+      getOutput(), {{"h_n", getHN()}});
 }
 
 LogicalResult GRUCellOp::verify() {
@@ -134,10 +126,10 @@ LogicalResult GRUUpdateOp::verify() {
        {std::pair<StringRef, Value>{"input_part", getInputPart()},
         {"hidden_part", getHiddenPart()}}) {
     auto type = cast<RankedTensorType>(part.getType());
-    if (type.getElementType() != elementType || type.getDimSize(1) != 3 * hidden)
-      return emitOpError()
-             << name << " is " << type << "; expected [B, 3H] of "
-             << elementType << " with 3H = " << 3 * hidden;
+    if (type.getElementType() != elementType ||
+        type.getDimSize(1) != 3 * hidden)
+      return emitOpError() << name << " is " << type << "; expected [B, 3H] of "
+                           << elementType << " with 3H = " << 3 * hidden;
     if (!recurrent::dimsCompatible(type.getDimSize(0), stateType.getDimSize(0)))
       return emitOpError() << name << "'s batch size " << type.getDimSize(0)
                            << " differs from h0's " << stateType.getDimSize(0);

@@ -40,8 +40,8 @@ static int64_t getLSTMWeightRows(Value h0) {
 }
 
 #define HT_LSTM_WEIGHTED_OP_METHODS(OpTy)                                      \
-  unsigned OpTy::getNumWeights() { return getWeights().size(); }              \
-  OpOperand &OpTy::getWeightOperand(unsigned index) {                         \
+  unsigned OpTy::getNumWeights() { return getWeights().size(); }               \
+  OpOperand &OpTy::getWeightOperand(unsigned index) {                          \
     return getWeightsMutable()[index];                                         \
   }                                                                            \
   WeightRole OpTy::getWeightRole(unsigned index) {                             \
@@ -92,7 +92,7 @@ LogicalResult verifyLSTMOperands(OpTy op, bool isSequence,
   Type elementType = inputType.getElementType();
   int64_t inputSize, hidden;
   if (failed(recurrent::verifyInputAndState(op, inputType, h0Type, isSequence,
-                                         batchFirst, inputSize, hidden)))
+                                            batchFirst, inputSize, hidden)))
     return failure();
   // c0 has h0's type, so h0's checks cover both states.
   if (c0Type != h0Type)
@@ -109,25 +109,16 @@ LogicalResult verifyLSTMOperands(OpTy op, bool isSequence,
           getExpectedWeights(form, inputSize, hidden), elementType)))
     return failure();
   return recurrent::verifyBiases(op, op.getBiases(), {"b_ih", "b_hh"},
-                              4 * hidden, "[4H]", elementType);
+                                 4 * hidden, "[4H]", elementType);
 }
 } // namespace
 
 LogicalResult LSTMOp::verify() {
   if (failed(verifyLSTMOperands(*this, /*isSequence=*/true, getBatchFirst())))
     return failure();
-  // The output keeps the input's layout, [T, B, H] or [B, T, H].
-  RankedTensorType inputType = getInput().getType();
-  Type stateType = getH0().getType();
-  auto expectedOutput = RankedTensorType::get(
-      {inputType.getDimSize(0), inputType.getDimSize(1),
-       cast<RankedTensorType>(stateType).getDimSize(1)},
-      inputType.getElementType());
-  return failure(
-      failed(verifyResultType(*this, "output", getOutput().getType(),
-                              expectedOutput)) ||
-      failed(verifyResultType(*this, "h_n", getHN().getType(), stateType)) ||
-      failed(verifyResultType(*this, "c_n", getCN().getType(), stateType)));
+  return recurrent::verifySequenceResults(
+      *this, getInput().getType(), cast<RankedTensorType>(getH0().getType()),
+      getOutput(), {{"h_n", getHN()}, {"c_n", getCN()}});
 }
 
 LogicalResult LSTMCellOp::verify() {
@@ -160,8 +151,8 @@ LogicalResult LSTMUpdateOp::verify() {
              << " differs from c0's " << elementType;
     if (type.getDimSize(1) != 4 * hidden)
       return emitOpError("pre-activation #")
-             << index << " is " << type << "; expected [B, 4H] with 4H = "
-             << 4 * hidden;
+             << index << " is " << type
+             << "; expected [B, 4H] with 4H = " << 4 * hidden;
     if (!dimsCompatible(type.getDimSize(0), stateType.getDimSize(0)))
       return emitOpError("pre-activation #")
              << index << "'s batch size " << type.getDimSize(0)

@@ -22,19 +22,16 @@ Type recurrent::getWeightElementType(Type type) {
 }
 
 LogicalResult recurrent::verifyResultType(Operation *op, StringRef name,
-                                       Type actual, Type expected) {
+                                          Type actual, Type expected) {
   if (actual == expected)
     return success();
   return op->emitOpError("result ")
          << name << " has type " << actual << "; expected " << expected;
 }
 
-LogicalResult recurrent::verifyInputAndState(Operation *op,
-                                          RankedTensorType inputType,
-                                          RankedTensorType h0Type,
-                                          bool isSequence, bool batchFirst,
-                                          int64_t &inputSize,
-                                          int64_t &hidden) {
+LogicalResult recurrent::verifyInputAndState(
+    Operation *op, RankedTensorType inputType, RankedTensorType h0Type,
+    bool isSequence, bool batchFirst, int64_t &inputSize, int64_t &hidden) {
   int64_t expectedRank = isSequence ? 3 : 2;
   const char *layout =
       isSequence ? (batchFirst ? "[B, T, I]" : "[T, B, I]") : "[B, I]";
@@ -61,9 +58,9 @@ LogicalResult recurrent::verifyInputAndState(Operation *op,
 }
 
 LogicalResult recurrent::verifyWeights(WeightedOpInterface op, WeightForm form,
-                                    ValueRange weights,
-                                    ArrayRef<ExpectedWeight> expected,
-                                    Type elementType) {
+                                       ValueRange weights,
+                                       ArrayRef<ExpectedWeight> expected,
+                                       Type elementType) {
   if (weights.size() != expected.size())
     return op->emitOpError("form '")
            << stringifyWeightForm(form) << "' takes " << expected.size()
@@ -77,18 +74,17 @@ LogicalResult recurrent::verifyWeights(WeightedOpInterface op, WeightForm form,
              << expected[index].description << " = " << expected[index].rows
              << " x " << expected[index].cols;
     if (getWeightElementType(weight.getType()) != elementType)
-      return op->emitOpError()
-             << role << "'s element type "
-             << getWeightElementType(weight.getType())
-             << " differs from the input's " << elementType;
+      return op->emitOpError() << role << "'s element type "
+                               << getWeightElementType(weight.getType())
+                               << " differs from the input's " << elementType;
   }
   return success();
 }
 
 LogicalResult recurrent::verifyBiases(Operation *op, ValueRange biases,
-                                   ArrayRef<StringRef> names, int64_t size,
-                                   StringRef sizeDescription,
-                                   Type elementType) {
+                                      ArrayRef<StringRef> names, int64_t size,
+                                      StringRef sizeDescription,
+                                      Type elementType) {
   if (biases.empty())
     return success();
   if (biases.size() != names.size())
@@ -101,5 +97,19 @@ LogicalResult recurrent::verifyBiases(Operation *op, ValueRange biases,
       return op->emitOpError()
              << name << " has type " << bias.getType() << "; expected "
              << expectedBias << " (" << sizeDescription << ")";
+  return success();
+}
+
+LogicalResult recurrent::verifySequenceResults(
+    Operation *op, RankedTensorType inputType, RankedTensorType h0Type,
+    Value output, ArrayRef<std::pair<StringRef, Value>> finalStates) {
+  auto expectedOutput = RankedTensorType::get(
+      {inputType.getDimSize(0), inputType.getDimSize(1), h0Type.getDimSize(1)},
+      inputType.getElementType());
+  if (failed(verifyResultType(op, "output", output.getType(), expectedOutput)))
+    return failure();
+  for (auto [name, state] : finalStates)
+    if (failed(verifyResultType(op, name, state.getType(), h0Type)))
+      return failure();
   return success();
 }

@@ -44,6 +44,13 @@ LogicalResult verifyWeights(WeightedOpInterface op, WeightForm form,
                             ArrayRef<ExpectedWeight> expected,
                             Type elementType);
 
+/// Checks a whole-sequence op's results: `output` keeps the input's layout
+/// (`[T, B, H]` or `[B, T, H]`) and every named final state has `h0`'s type.
+LogicalResult
+verifySequenceResults(Operation *op, RankedTensorType inputType,
+                      RankedTensorType h0Type, Value output,
+                      ArrayRef<std::pair<StringRef, Value>> finalStates);
+
 /// Checks that `biases` are none or `names.size()` vectors of `[size]`.
 LogicalResult verifyBiases(Operation *op, ValueRange biases,
                            ArrayRef<StringRef> names, int64_t size,

@@ -30,8 +30,7 @@ namespace {
 /// One GRU step of an ht.gru or ht.gru_cell: its two products and the
 /// update.
 template <typename OpTy>
-Value emitGRUStep(OpBuilder &builder, Location loc, OpTy op, Value x,
-                  Value h) {
+Value emitGRUStep(OpBuilder &builder, Location loc, OpTy op, Value x, Value h) {
   x = castBatchLike(builder, loc, x, h);
   ValueRange weights = op.getWeights();
   Value inputPart;
@@ -70,8 +69,8 @@ struct ExpandGRUCell : public OpRewritePattern<GRUCellOp> {
 
   LogicalResult matchAndRewrite(GRUCellOp op,
                                 PatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, emitGRUStep(rewriter, op.getLoc(), op,
-                                       op.getInput(), op.getH0()));
+    rewriter.replaceOp(
+        op, emitGRUStep(rewriter, op.getLoc(), op, op.getInput(), op.getH0()));
     return success();
   }
 };

@@ -96,8 +96,7 @@ SmallVector<Value> mlir::ht::emitSequenceLoop(OpBuilder &builder, Location loc,
         Value x = tensor::ExtractSliceOp::create(body, bodyLoc, sliceType,
                                                  input, inputOffsets,
                                                  inputSliceSizes, strides);
-        SmallVector<Value> next =
-            step(body, bodyLoc, x, state.drop_back());
+        SmallVector<Value> next = step(body, bodyLoc, x, state.drop_back());
         auto [outputOffsets, outputSizes] = at(hidden);
         Value written = tensor::InsertSliceOp::create(
             body, bodyLoc, next.front(), state.back(), outputOffsets,
