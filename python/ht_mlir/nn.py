@@ -304,9 +304,6 @@ class _RecurrentLayers(nn.Module):
              ) -> tuple[torch.Tensor, list[torch.Tensor]]:
         """Every layer and direction over time-major ``x``; the output and the final
         states, ``[L * D, B, H]`` each."""
-        if x.dim() != 3 or x.shape[2] != self.input_size:
-            layout = "[B, T, " if self.batch_first else "[T, B, "
-            raise ValueError(f"x has shape {list(x.shape)}, expected {layout}{self.input_size}]")
         finals: list[list[torch.Tensor]] = [[] for _ in states]
         layer_input = x
         for layer in range(self.num_layers):
@@ -328,10 +325,11 @@ class _RecurrentLayers(nn.Module):
 
     def _forward(self, x: torch.Tensor, hx: Sequence[torch.Tensor] | None, count: int
                  ) -> tuple[torch.Tensor, list[torch.Tensor]]:
-        if self.batch_first and x.dim() == 3:
+        if x.dim() != 3 or x.shape[2] != self.input_size:
+            layout = "[B, T, " if self.batch_first else "[T, B, "
+            raise ValueError(f"x has shape {list(x.shape)}, expected {layout}{self.input_size}]")
+        if self.batch_first:
             x = x.transpose(0, 1)
-        if x.dim() != 3:
-            self._run(x, [])  # raises with the expected shape
         states, given = self._states(hx, x, count)
         output, finals = self._run(x, states)
         if self.batch_first:
