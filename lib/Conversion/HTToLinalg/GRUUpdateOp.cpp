@@ -53,11 +53,8 @@ struct GRUUpdateOpLowering : public OpConversionPattern<GRUUpdateOp> {
       if (!bias)
         continue;
       for (int64_t gate = 0; gate < 3; ++gate) {
-        inputs.push_back(tensor::ExtractSliceOp::create(
-            rewriter, loc, bias,
-            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(gate * hidden)},
-            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(hidden)},
-            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1)}));
+        inputs.push_back(
+            extractBlock(rewriter, loc, bias, gate * hidden, hidden));
         maps.push_back(column);
       }
     }

@@ -1,4 +1,5 @@
-//===- HTLowering.h - Shared pieces of the ht-to-linalg lowering -*- C++ -*-===//
+//===- HTLowering.h - Shared pieces of the ht-to-linalg lowering -*- C++
+//-*-===//
 //
 // Private to lib/Conversion/HTToLinalg. After type conversion an HT matrix is
 // its factor tensors (leaves by mode, then transfers in preorder).
@@ -30,6 +31,10 @@ Value emitHTToDense(OpBuilder &builder, Location loc, const HTFactors &factors);
 /// Columns `[offset, offset + width)` of a `[B, N]` matrix.
 Value extractColumns(OpBuilder &builder, Location loc, Value matrix,
                      int64_t offset, int64_t width);
+
+/// Entries `[offset, offset + width)` of a vector (one gate's bias block).
+Value extractBlock(OpBuilder &builder, Location loc, Value vector,
+                   int64_t offset, int64_t width);
 
 /// A gate's squashing function of `z` (scalar code, in a linalg body).
 Value emitGateActivation(OpBuilder &builder, Location loc, Value z,

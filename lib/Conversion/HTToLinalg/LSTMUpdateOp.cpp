@@ -16,8 +16,8 @@
 using namespace mlir;
 using namespace mlir::ht;
 
-Value mlir::ht::extractColumns(OpBuilder &builder, Location loc,
-                               Value matrix, int64_t offset, int64_t width) {
+Value mlir::ht::extractColumns(OpBuilder &builder, Location loc, Value matrix,
+                               int64_t offset, int64_t width) {
   OpFoldResult rows = tensor::getMixedSize(builder, loc, matrix, 0);
   return tensor::ExtractSliceOp::create(
       builder, loc, matrix,
@@ -27,8 +27,17 @@ Value mlir::ht::extractColumns(OpBuilder &builder, Location loc,
       ArrayRef<OpFoldResult>{builder.getIndexAttr(1), builder.getIndexAttr(1)});
 }
 
+Value mlir::ht::extractBlock(OpBuilder &builder, Location loc, Value vector,
+                             int64_t offset, int64_t width) {
+  return tensor::ExtractSliceOp::create(
+      builder, loc, vector,
+      ArrayRef<OpFoldResult>{builder.getIndexAttr(offset)},
+      ArrayRef<OpFoldResult>{builder.getIndexAttr(width)},
+      ArrayRef<OpFoldResult>{builder.getIndexAttr(1)});
+}
+
 Value mlir::ht::emitGateActivation(OpBuilder &builder, Location loc, Value z,
-                                  GateActivation activation) {
+                                   GateActivation activation) {
   Type type = z.getType();
   auto constant = [&](double value) {
     return arith::ConstantOp::create(builder, loc,
@@ -39,11 +48,12 @@ Value mlir::ht::emitGateActivation(OpBuilder &builder, Location loc, Value z,
         builder, loc, arith::MulFOp::create(builder, loc, z, constant(0.2)),
         constant(0.5));
     return arith::MinimumFOp::create(
-        builder, loc, arith::MaximumFOp::create(builder, loc, scaled, constant(0)),
+        builder, loc,
+        arith::MaximumFOp::create(builder, loc, scaled, constant(0)),
         constant(1));
   }
-  Value expNeg = math::ExpOp::create(builder, loc,
-                                     arith::NegFOp::create(builder, loc, z));
+  Value expNeg =
+      math::ExpOp::create(builder, loc, arith::NegFOp::create(builder, loc, z));
   return arith::DivFOp::create(
       builder, loc, constant(1),
       arith::AddFOp::create(builder, loc, constant(1), expNeg));
@@ -69,8 +79,8 @@ struct LSTMUpdateOpLowering : public OpConversionPattern<LSTMUpdateOp> {
     // four blocks.
     SmallVector<Value> inputs;
     for (Value part : parts) {
-      if (part.getType() != RankedTensorType::get(
-                                {stateType.getDimSize(0), 4 * hidden},
+      if (part.getType() !=
+          RankedTensorType::get({stateType.getDimSize(0), 4 * hidden},
                                 stateType.getElementType()))
         part = tensor::CastOp::create(
             rewriter, loc,
@@ -89,11 +99,8 @@ struct LSTMUpdateOpLowering : public OpConversionPattern<LSTMUpdateOp> {
       AffineMap column =
           AffineMap::get(2, 0, {getAffineDimExpr(1, context)}, context);
       for (int64_t gate = 0; gate < 4; ++gate) {
-        inputs.push_back(tensor::ExtractSliceOp::create(
-            rewriter, loc, bias,
-            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(gate * hidden)},
-            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(hidden)},
-            ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1)}));
+        inputs.push_back(
+            extractBlock(rewriter, loc, bias, gate * hidden, hidden));
         maps.push_back(column);
       }
     }
