@@ -1,6 +1,7 @@
 //===- CApi.cpp - The plain C API of a compiled model ---------------------===//
 
 #include "ht/Tools/CApi.h"
+#include "CApiBuilder.h"
 
 #include "llvm/Support/JSON.h"
 #include "ht/Tools/ModelRuntime.h"
@@ -26,11 +27,9 @@ std::string mlir::ht::getCApiThreadsName(StringRef prefix,
   return getCApiName(prefix, signature) + "_with_threads";
 }
 
-namespace {
-
 /// Fills an alloca'd memref descriptor {ptr, ptr, i64, [r x i64], [r x i64]}
 /// for a row-major buffer and returns it.
-llvm::Value *buildDescriptor(llvm::IRBuilder<> &builder, llvm::Value *data,
+static llvm::Value *buildDescriptor(llvm::IRBuilder<> &builder, llvm::Value *data,
                              ArrayRef<llvm::Value *> sizes) {
   llvm::LLVMContext &context = builder.getContext();
   llvm::Type *i64 = builder.getInt64Ty();
@@ -57,8 +56,6 @@ llvm::Value *buildDescriptor(llvm::IRBuilder<> &builder, llvm::Value *data,
   return descriptor;
 }
 
-} // namespace
-
 /// The status codes with their meaning, for the header and status_string.
 static constexpr std::pair<CApiStatus, const char *> kStatusMessages[] = {
     {kCApiOk, "success"},
@@ -68,13 +65,172 @@ static constexpr std::pair<CApiStatus, const char *> kStatusMessages[] = {
     {kCApiOutOfMemory,
      "an allocation failed; the outputs' contents are unspecified"},
     {kCApiInvalidThreads, "the thread count is negative"},
+    {kCApiNoCudaDriver,
+     "libcuda.so.1 cannot be loaded or lacks the driver API (no NVIDIA "
+     "driver)"},
+    {kCApiNoCudaDevice,
+     "the CUDA driver has no usable device (cuInit or device 0 failed; a "
+     "stub libcuda gives this)"},
+    {kCApiCudaFailed,
+     "a CUDA driver call failed (module load, launch or copy); the outputs' "
+     "contents are unspecified"},
+    {kCApiWorkspaceTooSmall,
+     "the workspace is smaller than <prefix>_<entry>_workspace_bytes says"},
 };
+
+static constexpr const char *kStatusNames[] = {
+    "HT_OK",
+    "HT_ERROR_NULL_POINTER",
+    "HT_ERROR_INVALID_SIZE",
+    "HT_ERROR_OUT_OF_MEMORY",
+    "HT_ERROR_INVALID_THREADS",
+    "HT_ERROR_NO_CUDA_DRIVER",
+    "HT_ERROR_NO_CUDA_DEVICE",
+    "HT_ERROR_CUDA_FAILED",
+    "HT_ERROR_WORKSPACE_TOO_SMALL"};
+static_assert(std::size(kStatusNames) == std::size(kStatusMessages));
+
+ArrayRef<std::pair<const char *, const char *>> mlir::ht::getCApiStatusNames() {
+  static const auto names = [] {
+    SmallVector<std::pair<const char *, const char *>> names;
+    for (auto [name, entry] : llvm::zip_equal(kStatusNames, kStatusMessages))
+      names.push_back({name, entry.second});
+    return names;
+  }();
+  return names;
+}
 
 StringRef mlir::ht::getCApiStatusMessage(int32_t status) {
   for (auto [code, message] : kStatusMessages)
     if (code == status)
       return message;
   return "unknown status code";
+}
+
+llvm::Function *mlir::ht::capi::emitBodyFunction(
+    llvm::Module &module, StringRef name, const EntrySignature &signature) {
+  llvm::LLVMContext &context = module.getContext();
+  llvm::IRBuilder<> builder(context);
+  llvm::Type *ptr = builder.getPtrTy();
+  size_t numTensors = signature.inputs.size() + signature.outputs.size();
+  SmallVector<llvm::Type *> calleeTypes(numTensors, ptr);
+  llvm::FunctionCallee callee = module.getOrInsertFunction(
+      "_mlir_ciface_" + signature.function,
+      llvm::FunctionType::get(builder.getVoidTy(), calleeTypes, false));
+  auto *body = llvm::Function::Create(
+      llvm::FunctionType::get(builder.getVoidTy(), {ptr}, false),
+      llvm::GlobalValue::InternalLinkage, name, module);
+  builder.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", body));
+  SmallVector<llvm::Value *> descriptorArgs;
+  for (size_t index = 0; index < numTensors; ++index)
+    descriptorArgs.push_back(builder.CreateLoad(
+        ptr, builder.CreateConstGEP1_64(ptr, body->getArg(0), index)));
+  builder.CreateCall(callee, descriptorArgs);
+  builder.CreateRetVoid();
+  return body;
+}
+
+StringRef mlir::ht::capi::getParameterName(const EntrySignature &signature,
+                                           size_t index) {
+  if (index < signature.symbols.size())
+    return signature.symbols[index];
+  size_t tensor = index - signature.symbols.size();
+  return tensor < signature.inputs.size()
+             ? StringRef(signature.inputs[tensor].name)
+             : StringRef(
+                   signature.outputs[tensor - signature.inputs.size()].name);
+}
+
+SmallVector<llvm::Value *>
+mlir::ht::capi::getTensorSizes(llvm::IRBuilder<> &builder,
+                               const EntryTensor &tensor,
+                               ArrayRef<llvm::Value *> symbols) {
+  SmallVector<llvm::Value *> sizes;
+  for (auto [symbol, fixed] : llvm::zip_equal(tensor.symbols, tensor.fixedSizes))
+    sizes.push_back(symbol < 0 ? builder.getInt64(fixed) : symbols[symbol]);
+  return sizes;
+}
+
+void mlir::ht::capi::emitArgumentChecks(llvm::IRBuilder<> &builder,
+                                        const EntrySignature &signature,
+                                        ArrayRef<llvm::Value *> symbols,
+                                        ArrayRef<llvm::Value *> tensors) {
+  llvm::Function *function = builder.GetInsertBlock()->getParent();
+  llvm::LLVMContext &context = function->getContext();
+  auto returning = [&](StringRef name, CApiStatus status) {
+    auto *block = llvm::BasicBlock::Create(context, name, function);
+    llvm::IRBuilder<> exit(block);
+    exit.CreateRet(exit.getInt32(status));
+    return block;
+  };
+  llvm::BasicBlock *nullPointer = returning("null_pointer", kCApiNullPointer);
+  llvm::BasicBlock *invalidSize = returning("invalid_size", kCApiInvalidSize);
+  auto *checkSizes = llvm::BasicBlock::Create(context, "check_sizes", function);
+  auto *checkCounts =
+      llvm::BasicBlock::Create(context, "check_counts", function);
+  auto *checked = llvm::BasicBlock::Create(context, "checked", function);
+
+  llvm::Value *anyNull = builder.getFalse();
+  for (llvm::Value *tensor : tensors)
+    anyNull = builder.CreateOr(anyNull, builder.CreateIsNull(tensor));
+  builder.CreateCondBr(anyNull, nullPointer, checkSizes);
+
+  builder.SetInsertPoint(checkSizes);
+  llvm::Value *anyBadSize = builder.getFalse();
+  for (llvm::Value *symbol : symbols) {
+    anyBadSize = builder.CreateOr(
+        anyBadSize, builder.CreateICmpSLT(symbol, builder.getInt64(1)));
+    anyBadSize = builder.CreateOr(
+        anyBadSize,
+        builder.CreateICmpSGT(symbol, builder.getInt64(kCApiMaxSize)));
+  }
+  builder.CreateCondBr(anyBadSize, invalidSize, checkCounts);
+
+  // Each size is in range now; their products need not be.
+  builder.SetInsertPoint(checkCounts);
+  llvm::Value *anyBadCount = builder.getFalse();
+  auto checkCount = [&](const EntryTensor &tensor) {
+    llvm::Value *count = builder.getInt64(1);
+    for (llvm::Value *size : getTensorSizes(builder, tensor, symbols)) {
+      llvm::Value *product = builder.CreateBinaryIntrinsic(
+          llvm::Intrinsic::umul_with_overflow, count, size);
+      count = builder.CreateExtractValue(product, 0);
+      anyBadCount =
+          builder.CreateOr(anyBadCount, builder.CreateExtractValue(product, 1));
+    }
+    anyBadCount = builder.CreateOr(
+        anyBadCount,
+        builder.CreateICmpUGT(count, builder.getInt64(kCApiMaxElements)));
+  };
+  for (const EntryTensor &tensor : signature.inputs)
+    checkCount(tensor);
+  for (const EntryTensor &tensor : signature.outputs)
+    checkCount(tensor);
+  builder.CreateCondBr(anyBadCount, invalidSize, checked);
+  builder.SetInsertPoint(checked);
+}
+
+llvm::Value *mlir::ht::capi::emitDescriptorArray(
+    llvm::IRBuilder<> &builder, const EntrySignature &signature,
+    ArrayRef<llvm::Value *> symbols, ArrayRef<llvm::Value *> tensors) {
+  llvm::Type *ptr = builder.getPtrTy();
+  size_t numTensors = signature.inputs.size() + signature.outputs.size();
+  auto *pointers = builder.CreateAlloca(ptr, builder.getInt64(numTensors));
+  size_t slot = 0;
+  auto addTensor = [&](const EntryTensor &tensor) {
+    llvm::Value *data = tensors.empty()
+                            ? llvm::ConstantPointerNull::get(builder.getPtrTy())
+                            : tensors[slot];
+    builder.CreateStore(
+        buildDescriptor(builder, data, getTensorSizes(builder, tensor, symbols)),
+        builder.CreateConstGEP1_64(ptr, pointers, slot));
+    ++slot;
+  };
+  for (const EntryTensor &tensor : signature.inputs)
+    addTensor(tensor);
+  for (const EntryTensor &tensor : signature.outputs)
+    addTensor(tensor);
+  return pointers;
 }
 
 void mlir::ht::emitCApiFunction(llvm::Module &module, StringRef prefix,
@@ -87,23 +243,8 @@ void mlir::ht::emitCApiFunction(llvm::Module &module, StringRef prefix,
   llvm::Type *ptr = builder.getPtrTy();
   size_t numTensors = signature.inputs.size() + signature.outputs.size();
   std::string name = getCApiName(prefix, signature);
-
-  // The body the guard runs: unpacks the descriptor pointers and calls the
-  // compiled function.
-  SmallVector<llvm::Type *> calleeTypes(numTensors, ptr);
-  llvm::FunctionCallee callee = module.getOrInsertFunction(
-      "_mlir_ciface_" + signature.function,
-      llvm::FunctionType::get(builder.getVoidTy(), calleeTypes, false));
-  auto *body = llvm::Function::Create(
-      llvm::FunctionType::get(builder.getVoidTy(), {ptr}, false),
-      llvm::GlobalValue::InternalLinkage, name + ".body", module);
-  builder.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", body));
-  SmallVector<llvm::Value *> descriptorArgs;
-  for (size_t index = 0; index < numTensors; ++index)
-    descriptorArgs.push_back(builder.CreateLoad(
-        ptr, builder.CreateConstGEP1_64(ptr, body->getArg(0), index)));
-  builder.CreateCall(callee, descriptorArgs);
-  builder.CreateRetVoid();
+  llvm::Function *body =
+      capi::emitBodyFunction(module, name + ".body", signature);
 
   // <name>_with_threads(threads, sizes..., tensors...) does the work;
   // <name>(sizes..., tensors...) calls it with the compiled-in default.
@@ -130,104 +271,31 @@ void mlir::ht::emitCApiFunction(llvm::Module &module, StringRef prefix,
 
   llvm::Value *threads = function->getArg(0);
   threads->setName("threads");
-  auto parameterName = [&](size_t index) -> StringRef {
-    if (index < signature.symbols.size())
-      return signature.symbols[index];
-    size_t tensor = index - signature.symbols.size();
-    return tensor < signature.inputs.size()
-               ? signature.inputs[tensor].name
-               : signature.outputs[tensor - signature.inputs.size()].name;
-  };
   for (auto [index, argument] : llvm::enumerate(plain->args()))
-    argument.setName(parameterName(index));
+    argument.setName(capi::getParameterName(signature, index));
   SmallVector<llvm::Value *> symbols, tensors;
   for (auto [position, argument] : llvm::enumerate(function->args())) {
     if (position == 0)
       continue;
     size_t index = position - 1;
-    argument.setName(parameterName(index));
+    argument.setName(capi::getParameterName(signature, index));
     (index < signature.symbols.size() ? symbols : tensors).push_back(&argument);
   }
 
   auto *entry = llvm::BasicBlock::Create(context, "entry", function);
-  auto *checkSizes = llvm::BasicBlock::Create(context, "check_sizes", function);
-  auto *checkCounts =
-      llvm::BasicBlock::Create(context, "check_counts", function);
-  auto *call = llvm::BasicBlock::Create(context, "call", function);
-  auto *nullPointer = llvm::BasicBlock::Create(context, "null_pointer", function);
-  auto *invalidSize = llvm::BasicBlock::Create(context, "invalid_size", function);
-  auto *checkPointers =
-      llvm::BasicBlock::Create(context, "check_pointers", function);
+  auto *checkArguments =
+      llvm::BasicBlock::Create(context, "check_arguments", function);
   auto *invalidThreads =
       llvm::BasicBlock::Create(context, "invalid_threads", function);
   builder.SetInsertPoint(invalidThreads);
   builder.CreateRet(builder.getInt32(kCApiInvalidThreads));
-  builder.SetInsertPoint(nullPointer);
-  builder.CreateRet(builder.getInt32(kCApiNullPointer));
-  builder.SetInsertPoint(invalidSize);
-  builder.CreateRet(builder.getInt32(kCApiInvalidSize));
-
   builder.SetInsertPoint(entry);
   builder.CreateCondBr(builder.CreateICmpSLT(threads, builder.getInt32(0)),
-                       invalidThreads, checkPointers);
-
-  builder.SetInsertPoint(checkPointers);
-  llvm::Value *anyNull = builder.getFalse();
-  for (llvm::Value *tensor : tensors)
-    anyNull = builder.CreateOr(anyNull, builder.CreateIsNull(tensor));
-  builder.CreateCondBr(anyNull, nullPointer, checkSizes);
-
-  builder.SetInsertPoint(checkSizes);
-  llvm::Value *anyBadSize = builder.getFalse();
-  for (llvm::Value *symbol : symbols) {
-    anyBadSize = builder.CreateOr(
-        anyBadSize, builder.CreateICmpSLT(symbol, builder.getInt64(1)));
-    anyBadSize = builder.CreateOr(
-        anyBadSize,
-        builder.CreateICmpSGT(symbol, builder.getInt64(kCApiMaxSize)));
-  }
-  builder.CreateCondBr(anyBadSize, invalidSize, checkCounts);
-
-  // Each size is in range now; their products need not be.
-  builder.SetInsertPoint(checkCounts);
-  auto sizesOf = [&](const EntryTensor &tensor) {
-    SmallVector<llvm::Value *> sizes;
-    for (auto [symbol, fixed] :
-         llvm::zip_equal(tensor.symbols, tensor.fixedSizes))
-      sizes.push_back(symbol < 0 ? builder.getInt64(fixed) : symbols[symbol]);
-    return sizes;
-  };
-  llvm::Value *anyBadCount = builder.getFalse();
-  auto checkCount = [&](const EntryTensor &tensor) {
-    llvm::Value *count = builder.getInt64(1);
-    for (llvm::Value *size : sizesOf(tensor)) {
-      llvm::Value *product = builder.CreateBinaryIntrinsic(
-          llvm::Intrinsic::umul_with_overflow, count, size);
-      count = builder.CreateExtractValue(product, 0);
-      anyBadCount =
-          builder.CreateOr(anyBadCount, builder.CreateExtractValue(product, 1));
-    }
-    anyBadCount = builder.CreateOr(
-        anyBadCount,
-        builder.CreateICmpUGT(count, builder.getInt64(kCApiMaxElements)));
-  };
-  for (const EntryTensor &tensor : signature.inputs)
-    checkCount(tensor);
-  for (const EntryTensor &tensor : signature.outputs)
-    checkCount(tensor);
-  builder.CreateCondBr(anyBadCount, invalidSize, call);
-
-  builder.SetInsertPoint(call);
-  auto *pointers = builder.CreateAlloca(ptr, builder.getInt64(numTensors));
-  size_t slot = 0;
-  auto addTensor = [&](const EntryTensor &tensor, llvm::Value *data) {
-    builder.CreateStore(buildDescriptor(builder, data, sizesOf(tensor)),
-                        builder.CreateConstGEP1_64(ptr, pointers, slot++));
-  };
-  for (auto [index, tensor] : llvm::enumerate(signature.inputs))
-    addTensor(tensor, tensors[index]);
-  for (auto [index, tensor] : llvm::enumerate(signature.outputs))
-    addTensor(tensor, tensors[signature.inputs.size() + index]);
+                       invalidThreads, checkArguments);
+  builder.SetInsertPoint(checkArguments);
+  capi::emitArgumentChecks(builder, signature, symbols, tensors);
+  llvm::Value *pointers =
+      capi::emitDescriptorArray(builder, signature, symbols, tensors);
   llvm::FunctionCallee guard = module.getOrInsertFunction(
       kRunGuardedName,
       llvm::FunctionType::get(i32, {ptr, ptr, i32}, false));
@@ -373,15 +441,10 @@ void mlir::ht::emitCApiHeader(llvm::raw_ostream &os, StringRef prefix,
      << "\"\n#endif\n\n"
      << "#ifndef HT_STATUS_CODES\n#define HT_STATUS_CODES\n"
      << "enum {\n";
-  for (auto [index, entry] : llvm::enumerate(kStatusMessages)) {
-    static constexpr const char *kNames[] = {
-        "HT_OK", "HT_ERROR_NULL_POINTER", "HT_ERROR_INVALID_SIZE",
-        "HT_ERROR_OUT_OF_MEMORY", "HT_ERROR_INVALID_THREADS"};
-    static_assert(std::size(kNames) == std::size(kStatusMessages));
-    os << "  " << kNames[index] << " = " << entry.first
+  for (auto [index, entry] : llvm::enumerate(kStatusMessages))
+    os << "  " << kStatusNames[index] << " = " << entry.first
        << (index + 1 < std::size(kStatusMessages) ? "," : "") << " /* "
        << entry.second << " */\n";
-  }
   os << "};\n#endif\n\n"
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
      << "/* What a status code means, as a static string. */\n"

@@ -12,9 +12,7 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -32,9 +30,9 @@ void mlir::ht::registerModelDialects(DialectRegistry &registry) {
   registerAllDialects(registry);
   registerAllExtensions(registry);
   registry.insert<HTDialect>();
-  registerBuiltinDialectTranslation(registry);
-  registerLLVMDialectTranslation(registry);
-  registerOpenMPDialectTranslation(registry);
+  // All of them: the CUDA stage translates kernels (NVVM) inside the
+  // pipeline and the host code's gpu.launch_func and gpu.binary after it.
+  registerAllToLLVMIRTranslations(registry);
 }
 
 OwningOpRef<ModuleOp> mlir::ht::loadModel(StringRef path,
@@ -78,6 +76,13 @@ LogicalResult mlir::ht::lowerToLLVMDialect(ModuleOp module,
   }
   PassManager pm(module->getContext());
   buildHTToLLVMPipeline(pm, *options);
+  return pm.run(module);
+}
+
+LogicalResult mlir::ht::lowerToCUDA(ModuleOp module,
+                                    const HTToCUDAOptions &options) {
+  PassManager pm(module->getContext());
+  buildHTToCUDAPipeline(pm, options);
   return pm.run(module);
 }
 

@@ -1,10 +1,11 @@
 //===- ht-compile.cpp - Compile an ht model to native code ----------------===//
 //
 //   ht-compile model.mlir -o libmodel.so --header model.h [--prefix NAME]
-//              [--entry forward] [--emit=lib|obj|llvm|mlir]
-//              [-mcpu=CPU] [-mattr=+feature,...]
+//              [--entry forward] [--emit=lib|obj|llvm|mlir|ptx]
+//              [--target=cpu|cuda] [-mcpu=CPU] [-mattr=+feature,...]
 //
-// Lowers the model with the ht-to-llvm pipeline, adds a plain C function per
+// Lowers the model with the ht-to-llvm pipeline (ht-to-cuda for
+// --target=cuda: host code plus embedded kernels, see docs/CUDA.md), adds a plain C function per
 // entry point (see ht/Tools/CApi.h), optimises at -O3 for the host CPU (or
 // -mcpu), and writes a position-independent object, a shared library linked
 // with the system C compiler, LLVM IR or the lowered MLIR. Outputs are
@@ -19,6 +20,7 @@
 #include "ht/Support/ToolSupport.h"
 #include "ht/Tools/ModelCompiler.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/LLVMContext.h"
@@ -40,7 +42,8 @@ using namespace mlir::ht;
 namespace cl = llvm::cl;
 
 namespace {
-enum class EmitKind { Library, Object, LLVMIR, MLIR };
+enum class EmitKind { Library, Object, LLVMIR, MLIR, PTX };
+enum class Target { CPU, CUDA };
 } // namespace
 
 static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
@@ -74,7 +77,16 @@ static cl::opt<EmitKind> emitKind(
                clEnumValN(EmitKind::Object, "obj", "a relocatable object"),
                clEnumValN(EmitKind::LLVMIR, "llvm", "optimised LLVM IR"),
                clEnumValN(EmitKind::MLIR, "mlir",
-                          "the module lowered to the LLVM dialect")));
+                          "the module lowered to the LLVM dialect"),
+               clEnumValN(EmitKind::PTX, "ptx",
+                          "the kernels' PTX (--target=cuda)")));
+static cl::opt<Target> target(
+    "target", cl::desc("What the code runs on (default: cpu)"),
+    cl::init(Target::CPU),
+    cl::values(clEnumValN(Target::CPU, "cpu", "this machine's CPU"),
+               clEnumValN(Target::CUDA, "cuda",
+                          "an NVIDIA GPU: host code + kernels, needing only "
+                          "the driver at run time")));
 static cl::opt<std::string> cpuName("mcpu",
                                     cl::desc("Target CPU (default: the host)"),
                                     cl::value_desc("cpu"));
@@ -98,6 +110,8 @@ static std::optional<EmitKind> kindFromExtension(StringRef path) {
     return EmitKind::LLVMIR;
   if (extension == ".mlir")
     return EmitKind::MLIR;
+  if (extension == ".ptx")
+    return EmitKind::PTX;
   return std::nullopt;
 }
 
@@ -192,7 +206,7 @@ int main(int argc, char **argv) {
   // still under --help-hidden).
   static cl::OptionCategory toolCategory("ht-compile options");
   for (cl::Option *option : std::initializer_list<cl::Option *>{
-           &modelPath, &pipelineOptions, &outputPath, &headerPath, &signaturePath, static_cast<cl::Option *>(std::addressof(entryNames)), &prefixOption, &emitKind, &cpuName, &cpuFeatures})
+           &modelPath, &pipelineOptions, &outputPath, &headerPath, &signaturePath, static_cast<cl::Option *>(std::addressof(entryNames)), &prefixOption, &emitKind, &target, &cpuName, &cpuFeatures})
     option->addCategory(toolCategory);
   cl::HideUnrelatedOptions(toolCategory);
   setToolVersionPrinter("ht-compile");
@@ -209,8 +223,37 @@ int main(int argc, char **argv) {
       prefixOption.empty() ? defaultPrefix(outputPath) : prefixOption.getValue();
   if (!isIdentifier(prefix))
     return fail("--prefix '" + prefix + "' is not a C identifier");
+  bool cuda = target == Target::CUDA;
+  if (*kind == EmitKind::PTX && !cuda)
+    return fail("--emit=ptx writes the kernels of --target=cuda; add it");
+  if (cuda && !signaturePath.empty())
+    return fail("--signature describes the CPU C API, which ht_mlir.runtime "
+                "calls; a --target=cuda library has the CUDA C API of its "
+                "--header");
+  std::unique_ptr<HTToCUDAOptions> cudaOptions;
+  if (cuda) {
+    cudaOptions = HTToCUDAOptions::createFromString(pipelineOptions);
+    if (!cudaOptions)
+      return fail("invalid --pipeline-options '" + pipelineOptions +
+                  "' for --target=cuda (ht-optimize's and ht-cuda-codegen's "
+                  "options)");
+    if (*kind == EmitKind::PTX)
+      cudaOptions->format = CUDABinaryFormat::PTX;
+    if (cudaOptions->blockSize < 1 || cudaOptions->blockSize > 1024)
+      return fail("block-size=" + llvm::Twine(cudaOptions->blockSize) +
+                  " is not a CUDA block size; expected 1 to 1024");
+    if (cudaOptions->format != CUDABinaryFormat::PTX &&
+        resolveCUDAToolkit(cudaOptions->toolkit).empty())
+      return fail("format=" +
+                  llvm::Twine(cudaOptions->format == CUDABinaryFormat::Fatbin
+                                  ? "fatbin"
+                                  : "cubin") +
+                  " runs ptxas, and no CUDA toolkit was found (set CUDA_HOME "
+                  "or toolkit=DIR), or pass format=ptx");
+  }
   std::unique_ptr<HTToLLVMOptions> options =
-      HTToLLVMOptions::createFromString(pipelineOptions);
+      HTToLLVMOptions::createFromString(
+          cuda ? StringRef() : StringRef(pipelineOptions));
   if (!options)
     return fail("invalid --pipeline-options '" + pipelineOptions + "'");
   if (options->threads > unsigned(INT32_MAX))
@@ -272,7 +315,8 @@ int main(int argc, char **argv) {
     signatures.push_back(std::move(*signature));
   }
 
-  if (failed(lowerToLLVMDialect(*module, pipelineOptions)))
+  if (cuda ? failed(lowerToCUDA(*module, *cudaOptions))
+           : failed(lowerToLLVMDialect(*module, pipelineOptions)))
     return fail("compiling '" + modelPath + "' failed");
   // Everything is written to temporaries first and renamed into place
   // once all succeeded: a failure leaves no output behind.
@@ -290,6 +334,16 @@ int main(int argc, char **argv) {
     if (llvm::Error error = writeFile(
             partialOutput, [&](llvm::raw_ostream &os) { module->print(os); }))
       return fail(llvm::toString(std::move(error)));
+  } else if (*kind == EmitKind::PTX) {
+    if (llvm::Error error = writeFile(partialOutput, [&](llvm::raw_ostream &os) {
+          module->walk([&](gpu::BinaryOp binary) {
+            for (Attribute object : binary.getObjects())
+              os << "// kernel module @" << binary.getSymName() << "\n"
+                 << cast<gpu::ObjectAttr>(object).getObject().getValue()
+                 << "\n";
+          });
+        }))
+      return fail(llvm::toString(std::move(error)));
   } else {
     auto machine = createTargetMachine(cpuName, cpuFeatures);
     if (!machine)
@@ -299,7 +353,8 @@ int main(int argc, char **argv) {
     if (!llvmModule)
       return fail(llvm::toString(llvmModule.takeError()));
     llvm::Expected<SmallVector<std::string>> exported =
-        addCApi(**llvmModule, prefix, signatures, options->threads);
+        cuda ? addCudaCApi(**llvmModule, prefix, signatures)
+             : addCApi(**llvmModule, prefix, signatures, options->threads);
     if (!exported)
       return fail(llvm::toString(exported.takeError()));
     // Only the C API is exported; everything else may be inlined into it.
@@ -334,9 +389,14 @@ int main(int argc, char **argv) {
 
   if (!headerPath.empty()) {
     if (llvm::Error error = writeFile(partialHeader, [&](llvm::raw_ostream &os) {
-          emitCApiHeader(os, prefix, llvm::sys::path::filename(modelPath),
-                         signatures, options->threads,
-                         options->isMultiThreaded());
+          if (cuda)
+            emitCudaCApiHeader(os, prefix,
+                               llvm::sys::path::filename(modelPath),
+                               signatures, cudaOptions->chip);
+          else
+            emitCApiHeader(os, prefix, llvm::sys::path::filename(modelPath),
+                           signatures, options->threads,
+                           options->isMultiThreaded());
         }))
       return fail(llvm::toString(std::move(error)));
   }

@@ -150,4 +150,79 @@ def HTLegalizeExpandShapes
                            "::mlir::memref::MemRefDialect"];
 }
 
+
+//===----------------------------------------------------------------------===//
+// CUDA code generation (the ht-cuda-codegen stage)
+//===----------------------------------------------------------------------===//
+
+def HTGPUMapLinalg : Pass<"ht-gpu-map-linalg", "::mlir::func::FuncOp"> {
+  let summary = "Give every linalg op on buffers one GPU thread per result element";
+  let description = [{
+    On buffers (after bufferization). Every linalg op outside a `gpu.launch`
+    is generalised, its loops interchanged so that the parallel dimensions
+    come first (the reductions stay in their order, so the sums' order, and
+    the bits, are those of the CPU code's scalar loops), and lowered to one
+    `scf.parallel` over all its parallel dimensions with the reductions as
+    `scf.for` loops inside. The parallel loop is collapsed to one dimension
+    (row-major over the result: consecutive threads write consecutive
+    elements, so stores coalesce) and tiled by `block-size`, the partial
+    last tile guarded by an `scf.if`. With `map-to-gpu`, the tile loop is
+    mapped to blocks and the loop inside it to threads, for
+    `convert-parallel-loops-to-gpu`; without, the loops stay on the host:
+    the same schedule, run by the CPU pipeline, checks its numbers on a
+    machine without a GPU. An op with no parallel dimension (a full
+    reduction) runs on one thread.
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "Threads per block (1 to 1024)">,
+    Option<"mapToGPU", "map-to-gpu", "bool", /*default=*/"true",
+           "Map the loops to blocks and threads (off: leave them on the host)">,
+  ];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def HTGPUDeviceBuffers : Pass<"ht-gpu-device-buffers", "::mlir::ModuleOp"> {
+  let summary = "Put the data buffers in device memory; check the host never touches them";
+  let description = [{
+    After `convert-parallel-loops-to-gpu`. Every `memref.alloc` of numbers
+    (any element type but `index` and `i1`, which are the host bookkeeping
+    of the buffer deallocation pipeline) becomes a `gpu.alloc`, and every
+    `memref.dealloc` of one a `gpu.dealloc`; `gpu-async-region` then puts
+    them on the call's stream, and the project's CUDA runtime serves them
+    from the call's workspace.
+
+    Then it checks that no op left outside a `gpu.launch` reads or writes a
+    device buffer (a function argument, a constant, a `gpu.alloc`, or a view
+    of one): in the CUDA calling convention every tensor argument is a
+    device pointer, and a host access would fault. Such an op (one the GPU
+    mapping did not handle) is an error naming it, not a crash at run time.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
+def HTGPUPrepareKernels : Pass<"ht-gpu-prepare-kernels", "::mlir::ModuleOp"> {
+  let summary = "Move constant weights into the kernels that read them; allow FMAs";
+  let description = [{
+    Before `gpu-kernel-outlining`. A `memref.get_global` (a constant weight)
+    used by a `gpu.launch`, with the views of it the launch uses, is cloned
+    into the launch's body: outlining then copies the global into the
+    kernel module, so the weights live in device memory, loaded with the
+    module, instead of being host pointers passed to a kernel. Inside every
+    launch, float arithmetic gets `fastmath<contract>`, so that NVPTX fuses
+    multiplies and adds into FMAs (without it every product and sum is
+    rounded on its own: `mul.rn.f32`, `add.rn.f32`). `math.exp` and
+    `math.tanh` become the f32 polynomials the CPU kernels use, so that the
+    cells' kernels call no libdevice function and their PTX is complete
+    without a CUDA toolkit.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 #endif // HT_CODEGEN_PASSES_TD

@@ -8,8 +8,12 @@
 //   ht-lower-to-linalg  planned ht -> linalg/tensor (mechanical)
 //   ht-cpu-codegen      linalg/tensor -> LLVM dialect for CPUs, with the
 //                       calling convention of the C API
+//   ht-cuda-codegen     linalg/tensor -> host LLVM dialect + CUDA kernels
+//                       (a gpu.binary), the same calling convention with
+//                       device pointers
 //
-// ht-to-llvm composes the three; ht-opt, ht-compile and ht-run all use it.
+// ht-to-llvm composes the first three, ht-to-cuda the first two and the
+// CUDA stage; ht-opt, ht-compile and ht-run all use them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -130,6 +134,14 @@ struct HTCPUCodegenOptionList : public Base {
                      "the calling thread has CPUs"),
       llvm::cl::init(1)};
 
+  Option<bool> gpuSchedule{
+      *this, "gpu-schedule",
+      llvm::cl::desc("Run the CUDA stage's thread schedule (ht-gpu-map-linalg) "
+                     "as host loops in place of the CPU kernels: the GPU "
+                     "code's index arithmetic and summation order, checked "
+                     "on a machine without a GPU; slow, for tests"),
+      llvm::cl::init(false)};
+
   /// Whether the code runs loops on a team of threads.
   bool isMultiThreaded() const { return threads != 1; }
 
@@ -140,8 +152,67 @@ struct HTCPUCodegenOptionList : public Base {
     to.cWrappers = cWrappers.getValue();
     to.vectorize = vectorize.getValue();
     to.vectorLanes = vectorLanes.getValue();
+    to.gpuSchedule = gpuSchedule.getValue();
   }
 };
+
+/// What gpu-module-to-binary embeds in the host code.
+enum class CUDABinaryFormat {
+  /// cubin for `chip` and PTX for later GPUs (needs ptxas and fatbinary).
+  Fatbin,
+  /// cubin for `chip` alone (needs ptxas).
+  Cubin,
+  /// PTX, compiled by the driver when first loaded (needs no toolkit).
+  PTX,
+};
+
+/// How ht-cuda-codegen generates code.
+template <typename Base>
+struct HTCUDACodegenOptionList : public Base {
+  template <typename T>
+  using Option = detail::PassOptions::Option<T>;
+
+  Option<std::string> chip{*this, "chip",
+                           llvm::cl::desc("GPU architecture of the kernels"),
+                           llvm::cl::init("sm_90")};
+  Option<std::string> ptxVersion{
+      *this, "ptx-version",
+      llvm::cl::desc("PTX ISA version, as NVPTX's feature (e.g. 80 for "
+                     "+ptx80; sm_90 needs at least 78)"),
+      llvm::cl::init("80")};
+  Option<CUDABinaryFormat> format{
+      *this, "format", llvm::cl::desc("What the library embeds"),
+      llvm::cl::init(CUDABinaryFormat::Fatbin),
+      llvm::cl::values(
+          clEnumValN(CUDABinaryFormat::Fatbin, "fatbin",
+                     "cubin for the chip + PTX (ptxas, fatbinary)"),
+          clEnumValN(CUDABinaryFormat::Cubin, "cubin",
+                     "cubin for the chip (ptxas)"),
+          clEnumValN(CUDABinaryFormat::PTX, "ptx",
+                     "PTX, compiled by the driver at load time"))};
+  Option<std::string> toolkit{
+      *this, "toolkit",
+      llvm::cl::desc("CUDA toolkit directory (ptxas, fatbinary, libdevice); "
+                     "empty: $CUDA_HOME"),
+      llvm::cl::init("")};
+  Option<int64_t> blockSize{
+      *this, "block-size",
+      llvm::cl::desc("Threads per block of every kernel (ht-gpu-map-linalg)"),
+      llvm::cl::init(256)};
+
+  template <typename To>
+  void copyCUDACodegenOptionsTo(To &to) const {
+    to.chip = chip.getValue();
+    to.ptxVersion = ptxVersion.getValue();
+    to.format = format.getValue();
+    to.toolkit = toolkit.getValue();
+    to.blockSize = blockSize.getValue();
+  }
+};
+
+/// The CUDA toolkit the stage uses: `option` if set, else $CUDA_HOME, else
+/// empty (no toolkit: PTX only).
+std::string resolveCUDAToolkit(llvm::StringRef option);
 
 struct HTOptimizeOptions
     : public HTOptimizeOptionList<PassPipelineOptions<HTOptimizeOptions>> {};
@@ -150,10 +221,20 @@ struct HTCPUCodegenOptions
     : public HTCPUCodegenOptionList<PassPipelineOptions<HTCPUCodegenOptions>> {
 };
 
+struct HTCUDACodegenOptions
+    : public HTCUDACodegenOptionList<
+          PassPipelineOptions<HTCUDACodegenOptions>> {};
+
 /// Every stage's options: those of ht-to-llvm, ht-compile and ht-run.
 struct HTToLLVMOptions
     : public HTCPUCodegenOptionList<
           HTOptimizeOptionList<PassPipelineOptions<HTToLLVMOptions>>> {};
+
+/// The options of ht-to-cuda (ht-compile --target=cuda): the planning
+/// stage's and the CUDA stage's.
+struct HTToCUDAOptions
+    : public HTCUDACodegenOptionList<
+          HTOptimizeOptionList<PassPipelineOptions<HTToCUDAOptions>>> {};
 
 /// ht -> planned ht: every HT product as ht.contract steps, LSTMs as loops of
 /// ht.linear + ht.lstm_update, weight-only steps folded.
@@ -169,11 +250,21 @@ void buildHTLowerToLinalgPipeline(OpPassManager &pm);
 void buildHTCPUCodegenPipeline(OpPassManager &pm,
                                const HTCPUCodegenOptions &options);
 
+/// linalg on tensors -> host code in the LLVM dialect that launches CUDA
+/// kernels (embedded as a gpu.binary) through the mgpu* functions of the
+/// project's CUDA runtime (lib/Runtime/CudaRuntime.c); tensor arguments are
+/// device pointers, intermediates gpu.allocs on the call's stream.
+void buildHTCUDACodegenPipeline(OpPassManager &pm,
+                                const HTCUDACodegenOptions &options);
+
 /// The three stages in order.
 void buildHTToLLVMPipeline(OpPassManager &pm, const HTToLLVMOptions &options);
 
-/// Registers ht-optimize, ht-lower-to-linalg, ht-cpu-codegen and ht-to-llvm
-/// with the pass pipeline registry (for ht-opt).
+/// ht-optimize, ht-lower-to-linalg and ht-cuda-codegen.
+void buildHTToCUDAPipeline(OpPassManager &pm, const HTToCUDAOptions &options);
+
+/// Registers every stage and both compositions with the pass pipeline
+/// registry (for ht-opt).
 void registerHTPipelines();
 
 } // namespace mlir::ht

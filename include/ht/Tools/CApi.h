@@ -38,6 +38,10 @@ enum CApiStatus : int32_t {
   kCApiInvalidSize = 2,
   kCApiOutOfMemory = 3,
   kCApiInvalidThreads = 4,
+  kCApiNoCudaDriver = 5,
+  kCApiNoCudaDevice = 6,
+  kCApiCudaFailed = 7,
+  kCApiWorkspaceTooSmall = 8,
 };
 
 /// The largest size a symbol may take.
@@ -90,6 +94,29 @@ void emitCApiSignatureJSON(llvm::raw_ostream &os, StringRef prefix,
 void emitCApiHeader(llvm::raw_ostream &os, StringRef prefix,
                     StringRef modelName, ArrayRef<EntrySignature> signatures,
                     unsigned defaultThreads, bool multiThreaded);
+
+/// The C API of a CUDA library (ht-compile --target=cuda), per entry:
+///
+///   int32_t <p>_<e>_cuda(void *stream, sizes..., device pointers...,
+///                        void *workspace, uint64_t workspace_bytes);
+///   int32_t <p>_<e>_workspace_bytes(sizes..., uint64_t *bytes);
+///   int32_t <p>_<e>(sizes..., host pointers...);
+///
+/// and `<p>_status_string`, `<p>_version`, `<p>_cuda_last_error`. The CUDA
+/// runtime (lib/Runtime/CudaRuntime.c) and the model runtime are linked in.
+/// Returns the exported names.
+llvm::Expected<SmallVector<std::string>>
+addCudaCApi(llvm::Module &module, StringRef prefix,
+            ArrayRef<EntrySignature> signatures);
+
+/// Writes the C header of a CUDA library.
+void emitCudaCApiHeader(llvm::raw_ostream &os, StringRef prefix,
+                        StringRef modelName,
+                        ArrayRef<EntrySignature> signatures,
+                        StringRef chip);
+
+/// The status codes' C names and meanings, in order.
+ArrayRef<std::pair<const char *, const char *>> getCApiStatusNames();
 
 } // namespace mlir::ht
 

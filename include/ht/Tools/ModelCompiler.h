@@ -8,6 +8,8 @@
 #ifndef HT_TOOLS_MODELCOMPILER_H
 #define HT_TOOLS_MODELCOMPILER_H
 
+#include "ht/Pipelines/Pipelines.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -34,6 +36,9 @@ OwningOpRef<ModuleOp> loadModel(StringRef path, MLIRContext &context);
 /// (e.g. "order=greedy fold-weights=false"). Reports bad options on stderr.
 LogicalResult lowerToLLVMDialect(ModuleOp module,
                                  StringRef pipelineOptions = "");
+
+/// Runs the ht-to-cuda pipeline (ht-compile --target=cuda).
+LogicalResult lowerToCUDA(ModuleOp module, const HTToCUDAOptions &options);
 
 /// A target machine for `cpu` (empty: the host) with `features`, producing
 /// position-independent code in `codeModel` (the target's default if none).

@@ -25,6 +25,11 @@ inline constexpr const char *kRunGuardedName = "__ht_run_guarded";
 /// runtime in, with internal linkage. Call after the C API functions exist.
 llvm::Error linkModelRuntime(llvm::Module &module);
 
+/// Links the CUDA runtime (lib/Runtime/CudaRuntime.c: the mgpu* functions
+/// of ht-cuda-codegen's host code, on the driver reached by dlopen) and the
+/// model runtime into `module`, with internal linkage.
+llvm::Error linkCudaRuntime(llvm::Module &module);
+
 } // namespace mlir::ht
 
 #endif // HT_TOOLS_MODELRUNTIME_H
