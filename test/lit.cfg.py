@@ -68,3 +68,23 @@ if getattr(config, "ht_openmp_library", ""):
     config.available_features.add("openmp")
 else:
     lit_config.note("no OpenMP runtime: the multi-threading tests are skipped")
+
+# The CUDA tests. Everything but running kernels works without a GPU: the
+# PTX needs no toolkit; ptxas validation (fatbin, cubin) needs a CUDA
+# toolkit (CUDA_HOME, else /usr/local/cuda), which lit then forwards; the
+# runtime's no-driver tests need a machine without libcuda.so.1, its stub
+# tests the toolkit's stub driver.
+cuda_home = os.environ.get("CUDA_HOME") or "/usr/local/cuda"
+if os.path.exists(os.path.join(cuda_home, "bin", "ptxas")):
+    config.available_features.add("cuda-toolkit")
+    config.environment["CUDA_HOME"] = cuda_home
+    config.substitutions.append(("%cuda_home", cuda_home))
+else:
+    lit_config.note("no CUDA toolkit (CUDA_HOME): the ptxas checks are skipped")
+import ctypes
+
+try:
+    ctypes.CDLL("libcuda.so.1")
+    config.available_features.add("cuda-driver")
+except OSError:
+    pass

@@ -514,15 +514,12 @@ static void leaveContext(int pushed) {
 }
 
 /* The call on device pointers, asynchronous on `stream` when the caller
- * gives a workspace; with none, one is allocated, and freed after the
- * stream is synchronised. */
+ * gives a workspace; with none, one of `needed` bytes is allocated, and
+ * freed after the stream is synchronised. */
 static int32_t callOnDevice(void (*body)(void **), void **arguments,
                             CUstream stream, void *workspace,
-                            uint64_t workspaceBytes, CUcontext context) {
-  uint64_t needed;
-  int32_t status = __ht_cuda_measure(body, arguments, &needed);
-  if (status != HT_STATUS_OK)
-    return status;
+                            uint64_t workspaceBytes, uint64_t needed,
+                            CUcontext context) {
   CUdeviceptr owned = 0;
   if (!workspace && needed > 0) {
     CUresult result = driver.memAlloc(&owned, needed);
@@ -532,20 +529,13 @@ static int32_t callOnDevice(void (*body)(void **), void **arguments,
     }
     workspace = (void *)owned;
     workspaceBytes = needed;
-  } else if (workspaceBytes < needed) {
-    pthread_mutex_lock(&lastErrorLock);
-    snprintf(lastError, sizeof(lastError),
-             "the workspace has %llu bytes; the call needs %llu",
-             (unsigned long long)workspaceBytes, (unsigned long long)needed);
-    pthread_mutex_unlock(&lastErrorLock);
-    return HT_STATUS_WORKSPACE_TOO_SMALL;
   }
   CallState call = {0};
   call.stream = stream;
   call.context = context;
   call.base = (uintptr_t)workspace;
   call.capacity = workspaceBytes;
-  status = runHostCode(&call, body, arguments);
+  int32_t status = runHostCode(&call, body, arguments);
   if (owned) {
     CUresult result = driver.streamSynchronize(stream);
     if (result != CUDA_SUCCESS && status == HT_STATUS_OK) {
@@ -559,13 +549,26 @@ static int32_t callOnDevice(void (*body)(void **), void **arguments,
 
 int32_t __ht_cuda_call(void (*body)(void **), void **arguments, void *stream,
                        void *workspace, uint64_t workspaceBytes) {
+  /* The workspace is checked before the driver is touched. */
+  uint64_t needed;
+  int32_t status = __ht_cuda_measure(body, arguments, &needed);
+  if (status != HT_STATUS_OK)
+    return status;
+  if (workspace && workspaceBytes < needed) {
+    pthread_mutex_lock(&lastErrorLock);
+    snprintf(lastError, sizeof(lastError),
+             "the workspace has %llu bytes; the call needs %llu",
+             (unsigned long long)workspaceBytes, (unsigned long long)needed);
+    pthread_mutex_unlock(&lastErrorLock);
+    return HT_STATUS_WORKSPACE_TOO_SMALL;
+  }
   CUcontext context;
   int pushed;
-  int32_t status = enterContext(&context, &pushed);
+  status = enterContext(&context, &pushed);
   if (status != HT_STATUS_OK)
     return status;
   status = callOnDevice(body, arguments, stream, workspace, workspaceBytes,
-                        context);
+                        needed, context);
   leaveContext(pushed);
   return status;
 }
@@ -617,8 +620,11 @@ int32_t __ht_cuda_call_host(void (*body)(void **), void **arguments,
     descriptor->allocated = descriptor->aligned =
         (void *)devicePointers[allocated];
   }
+  uint64_t needed = 0;
   if (status == HT_STATUS_OK)
-    status = callOnDevice(body, arguments, NULL, NULL, 0, context);
+    status = __ht_cuda_measure(body, arguments, &needed);
+  if (status == HT_STATUS_OK)
+    status = callOnDevice(body, arguments, NULL, NULL, 0, needed, context);
   for (int32_t tensor = numInputs; tensor < numTensors && status == HT_STATUS_OK;
        ++tensor) {
     CUresult result = driver.memcpyDtoH(hostPointers[tensor],

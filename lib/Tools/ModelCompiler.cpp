@@ -7,6 +7,8 @@
 #include "ht/Support/ResourceCheck.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -83,7 +85,21 @@ LogicalResult mlir::ht::lowerToCUDA(ModuleOp module,
                                     const HTToCUDAOptions &options) {
   PassManager pm(module->getContext());
   buildHTToCUDAPipeline(pm, options);
-  return pm.run(module);
+  // gpu-module-to-binary reports some failures (a toolkit path that does
+  // not exist, ptxas rejecting a kernel) and succeeds all the same.
+  bool anyError = false;
+  ScopedDiagnosticHandler noteErrors(
+      module->getContext(), [&](Diagnostic &diagnostic) {
+        anyError |= diagnostic.getSeverity() == DiagnosticSeverity::Error;
+        return failure(); // and let the default handler print it
+      });
+  if (failed(pm.run(module)) || anyError)
+    return failure();
+  WalkResult leftover = module->walk([](gpu::GPUModuleOp kernels) {
+    kernels.emitError("was not compiled to a binary");
+    return WalkResult::interrupt();
+  });
+  return failure(leftover.wasInterrupted());
 }
 
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>

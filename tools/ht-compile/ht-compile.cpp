@@ -242,14 +242,21 @@ int main(int argc, char **argv) {
     if (cudaOptions->blockSize < 1 || cudaOptions->blockSize > 1024)
       return fail("block-size=" + llvm::Twine(cudaOptions->blockSize) +
                   " is not a CUDA block size; expected 1 to 1024");
+    std::string toolkit = resolveCUDAToolkit(cudaOptions->toolkit);
+    SmallString<128> ptxas(toolkit);
+    llvm::sys::path::append(ptxas, "bin", "ptxas");
     if (cudaOptions->format != CUDABinaryFormat::PTX &&
-        resolveCUDAToolkit(cudaOptions->toolkit).empty())
+        (toolkit.empty() || !llvm::sys::fs::can_execute(ptxas)))
       return fail("format=" +
                   llvm::Twine(cudaOptions->format == CUDABinaryFormat::Fatbin
                                   ? "fatbin"
                                   : "cubin") +
-                  " runs ptxas, and no CUDA toolkit was found (set CUDA_HOME "
-                  "or toolkit=DIR), or pass format=ptx");
+                  " runs ptxas, and " +
+                  (toolkit.empty()
+                       ? llvm::Twine("no CUDA toolkit was found (set "
+                                     "CUDA_HOME or toolkit=DIR)")
+                       : "the toolkit '" + toolkit + "' has no bin/ptxas") +
+                  "; or pass format=ptx");
   }
   std::unique_ptr<HTToLLVMOptions> options =
       HTToLLVMOptions::createFromString(

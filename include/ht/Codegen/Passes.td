@@ -170,7 +170,8 @@ def HTGPUMapLinalg : Pass<"ht-gpu-map-linalg", "::mlir::func::FuncOp"> {
     mapped to blocks and the loop inside it to threads, for
     `convert-parallel-loops-to-gpu`; without, the loops stay on the host:
     the same schedule, run by the CPU pipeline, checks its numbers on a
-    machine without a GPU. An op with no parallel dimension (a full
+    machine without a GPU (its arithmetic rewritten as
+    `ht-gpu-prepare-kernels` rewrites the kernels'). An op with no parallel dimension (a full
     reduction) runs on one thread.
   }];
   let options = [
@@ -182,7 +183,10 @@ def HTGPUMapLinalg : Pass<"ht-gpu-map-linalg", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::gpu::GPUDialect",
-                           "::mlir::scf::SCFDialect"];
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def HTGPUDeviceBuffers : Pass<"ht-gpu-device-buffers", "::mlir::ModuleOp"> {
@@ -215,12 +219,14 @@ def HTGPUPrepareKernels : Pass<"ht-gpu-prepare-kernels", "::mlir::ModuleOp"> {
     launch, float arithmetic gets `fastmath<contract>`, so that NVPTX fuses
     multiplies and adds into FMAs (without it every product and sum is
     rounded on its own: `mul.rn.f32`, `add.rn.f32`). `math.exp` and
-    `math.tanh` become the f32 polynomials the CPU kernels use, so that the
-    cells' kernels call no libdevice function and their PTX is complete
-    without a CUDA toolkit.
+    `math.tanh` become the f32 polynomials the CPU kernels use, and what is
+    left of `math` (the polynomials' `fma`, `floor`, `absf`) LLVM's fma and
+    integer and select operations, so that the kernels call no libdevice
+    function and their PTX is complete without a CUDA toolkit.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::gpu::GPUDialect",
+                           "::mlir::LLVM::LLVMDialect",
                            "::mlir::math::MathDialect",
                            "::mlir::vector::VectorDialect"];
 }

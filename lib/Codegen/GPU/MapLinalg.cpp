@@ -8,11 +8,15 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "KernelMath.h"
 #include "ht/Codegen/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -130,14 +134,16 @@ struct HTGPUMapLinalgPass
       OpBuilder builder(blocks);
       mapTo(blocks, gpu::Processor::BlockX, builder);
       mapTo(threads, gpu::Processor::ThreadX, builder);
+      return success();
     }
-    return success();
+    // On the host, the arithmetic ht-gpu-prepare-kernels gives the kernels.
+    return ht::rewriteKernelMath(blocks.getRegion());
   }
 
   void runOnOperation() override {
     if (blockSize < 1 || blockSize > 1024) {
       emitError(getOperation().getLoc())
-          << "ht-gpu-map-linalg: block-size " << blockSize
+          << "ht-gpu-map-linalg: block-size " << int64_t(blockSize)
           << " is not a CUDA block size; expected 1 to 1024";
       return signalPassFailure();
     }
