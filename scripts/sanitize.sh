@@ -47,7 +47,7 @@ if [[ " $SANITIZE_STEPS " == *" lit "* ]]; then
   start=$SECONDS
   results="$SANITIZE_BUILD/test-results.json"
   if /usr/lib/llvm-22/bin/lit -q --order=lexical -o "$results" \
-       --filter-out 'Docs/|cmake-package|lstm-vs-reference|lstm-threads|gru-vs-reference|stacks-vs-reference|torch-vs-pytorch|example-models' \
+       --filter-out 'Docs/|cmake-package|lstm-vs-reference|lstm-threads|gru-vs-reference|stacks-vs-reference|torch-vs-pytorch|example-models|cuda-vs-reference' \
        "$SANITIZE_BUILD/test" "$SANITIZE_BUILD/test/Unit"; then
     echo "sanitize: lit suite clean under ASan + UBSan ($((SECONDS - start)) s)"
   else

@@ -8,6 +8,14 @@ tolerance of docs/Semantics.md section 6: |got - want| <= 1e-5 * max(1, max|want
 With --threads 1,2 every run is repeated on each thread count (the library
 compiled multi-threaded), and the results must be bit-identical across counts.
 
+With --cuda DIR each configuration is also compiled with ht-compile
+--target=cuda (a fatbin when a CUDA toolkit is found: ptxas checks every
+kernel; PTX otherwise) into DIR/<class>-<index>/, with its inputs, the float64
+reference outputs and a C program `check` calling the library's host-pointer
+function and comparing within the same tolerance: the cases
+scripts/gpu-check.sh runs on a GPU machine. Here, without a GPU, each `check`
+is run once and must report HT_ERROR_NO_CUDA_DRIVER (or, with a driver, pass).
+
     check_models.py --bin BUILD/bin --work DIR --class lstm-forms [--compile]
                     [--threads 1,2]
 
@@ -336,8 +344,126 @@ def same_bits(what: str, got: np.ndarray, first: np.ndarray) -> None:
         f"(max |diff| {float(np.max(np.abs(got - first))):.3e})")
 
 
-def check(config: dict[str, Any], work: str, bin_dir: str, compile_too: bool,
-          seed: int, variants: list[str], threads: list[int]) -> str:
+def cuda_program(config: dict[str, Any], inputs: list[np.ndarray],
+                 want: list[np.ndarray]) -> str:
+    """A C program calling model_forward (the CUDA library's host-pointer
+    function) on in.bin and comparing with want.bin (float64) within the
+    tolerance of docs/Semantics.md: exit 0 on a match, 1 on a mismatch, 2 with
+    the status when the library returns one."""
+    sizes = dynamic_sizes(config, inputs)
+    outputs = []
+    for index, expected in enumerate(want):
+        ctype = "int32_t" if expected.dtype.kind in "iu" else "float"
+        outputs.append((ctype, expected.size))
+    lines = [
+        '#include "model.h"',
+        "#include <math.h>",
+        "#include <stdio.h>",
+        "#include <stdlib.h>",
+        "static void *load(const char *path, long bytes) {",
+        "  void *data = malloc(bytes ? bytes : 1); FILE *f = fopen(path, \"rb\");",
+        "  if (!data || !f || fread(data, 1, bytes, f) != (size_t)bytes) {",
+        "    fprintf(stderr, \"cannot read %s\\n\", path); exit(3); }",
+        "  fclose(f); return data;",
+        "}",
+        "int main(void) {",
+        f"  static const long in_counts[] = {{{', '.join(str(a.size) for a in inputs)}}};",
+        f"  float *in[{len(inputs)}]; long in_offset = 0;",
+        "  long in_total = 0;",
+        f"  for (int i = 0; i < {len(inputs)}; ++i) in_total += in_counts[i];",
+        "  float *all_in = load(\"in.bin\", 4 * in_total);",
+        f"  for (int i = 0; i < {len(inputs)}; ++i) {{ in[i] = all_in + in_offset; in_offset += in_counts[i]; }}",
+        f"  static const long out_counts[] = {{{', '.join(str(n) for _, n in outputs)}}};",
+        "  long want_total = 0;",
+        f"  for (int i = 0; i < {len(outputs)}; ++i) want_total += out_counts[i];",
+        "  double *want = load(\"want.bin\", 8 * want_total);",
+    ]
+    for index, (ctype, count) in enumerate(outputs):
+        lines.append(f"  {ctype} *out{index} = calloc({count}, sizeof({ctype}));")
+    arguments = sizes + [f"in[{i}]" for i in range(len(inputs))] + [
+        f"out{i}" for i in range(len(outputs))]
+    lines += [
+        f"  int32_t status = model_forward({', '.join(arguments)});",
+        "  if (status != HT_OK) {",
+        "    printf(\"status %d: %s (%s)\\n\", status, model_status_string(status),",
+        "           model_cuda_last_error());",
+        "    return 2;",
+        "  }",
+        "  double worst = 0; long offset = 0; int bad = 0;",
+    ]
+    for index, (ctype, count) in enumerate(outputs):
+        lines += [
+            "  {",
+            "    double scale = 1;",
+            f"    for (long k = 0; k < {count}; ++k) if (fabs(want[offset + k]) > scale) scale = fabs(want[offset + k]);",
+            f"    for (long k = 0; k < {count}; ++k) {{",
+            f"      double error = fabs((double)out{index}[k] - want[offset + k]);",
+            "      if (!(error <= 1e-5 * scale)) bad = 1;",
+            "      if (error / scale > worst) worst = error / scale;",
+            "    }",
+            f"    offset += {count};",
+            "  }",
+        ]
+    lines += [
+        "  printf(\"%s rel. error %.1e\\n\", bad ? \"MISMATCH\" : \"ok\", worst);",
+        "  return bad;",
+        "}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def dynamic_sizes(config: dict[str, Any], inputs: list[np.ndarray]) -> list[str]:
+    """The C API's size arguments: the dynamic sizes in the order x uses them."""
+    if config["kind"] == "linear":
+        return [] if config["batch"] else [str(inputs[0].shape[0])]
+    dims = (("batch", "seq_len") if config.get("batch_first") else ("seq_len", "batch"))
+    return [str(inputs[0].shape[index]) for index, name in enumerate(dims)
+            if not config[name]]
+
+
+def build_cuda_case(model: str, inputs: list[np.ndarray], want: list[np.ndarray],
+                    config: dict[str, Any], case_dir: str, bin_dir: str) -> str:
+    """The CUDA library, data and `check` program of one configuration; runs
+    `check` once and returns what it said."""
+    os.makedirs(case_dir, exist_ok=True)
+    command = [os.path.join(bin_dir, "ht-compile"), "--target=cuda", model, "-o",
+               os.path.join(case_dir, "libmodel.so"), "--header",
+               os.path.join(case_dir, "model.h"), "--prefix", "model"]
+    if not cuda_toolkit():
+        command.append("--pipeline-options=format=ptx")
+    subprocess.run(command, check=True)
+    with open(os.path.join(case_dir, "check.c"), "w") as source:
+        source.write(cuda_program(config, inputs, want))
+    subprocess.run(["clang-22", "-O1", "-o", "check", "check.c", "-L.", "-lmodel", "-lm",
+                    "-Wl,-rpath,$ORIGIN"], cwd=case_dir, check=True)
+    with open(os.path.join(case_dir, "in.bin"), "wb") as raw:
+        for array in inputs:
+            raw.write(np.ascontiguousarray(array, dtype=np.float32).tobytes())
+    with open(os.path.join(case_dir, "want.bin"), "wb") as raw:
+        for array in want:
+            raw.write(np.ascontiguousarray(array, dtype=np.float64).tobytes())
+    with open(os.path.join(case_dir, "config.json"), "w") as file:
+        json.dump(config, file)
+    run = subprocess.run(["./check"], cwd=case_dir, capture_output=True, text=True)
+    said = run.stdout.strip()
+    if run.returncode == 0:
+        return f"CUDA {said}"
+    if run.returncode == 2 and said.startswith("status 5:"):
+        return "CUDA library built (no driver here: status 5)"
+    raise AssertionError(f"CUDA check in {case_dir}: exit {run.returncode}: {said} {run.stderr}")
+
+
+def cuda_toolkit() -> str:
+    home = os.environ.get("CUDA_HOME") or "/usr/local/cuda"
+    return home if os.path.exists(os.path.join(home, "bin", "ptxas")) else ""
+
+
+def prepare_case(config: dict[str, Any], work: str, seed: int
+                 ) -> tuple[dict[str, Any], str, list[np.ndarray], list[np.ndarray]]:
+    """Random weights, the exported model (work/model.mlir), random inputs
+    and the float64 reference outputs of a configuration (its "_run" sizes
+    taken out)."""
     config = dict(config)
     run = config.pop("_run", (3, 2))
     os.makedirs(work, exist_ok=True)
@@ -346,6 +472,13 @@ def check(config: dict[str, Any], work: str, bin_dir: str, compile_too: bool,
     export.write_mlir(config, weights, model)
     inputs = random_inputs(config, run, np.random.default_rng(seed))
     want = reference_run.run_reference(config, weights, inputs)
+    return config, model, inputs, want
+
+
+def check(config: dict[str, Any], work: str, bin_dir: str, compile_too: bool,
+          seed: int, variants: list[str], threads: list[int],
+          cuda_dir: str | None = None) -> str:
+    config, model, inputs, want = prepare_case(config, work, seed)
 
     paths = []
     for index, array in enumerate(inputs):
@@ -373,8 +506,11 @@ def check(config: dict[str, Any], work: str, bin_dir: str, compile_too: bool,
                 first = results
     runs = f"{len(variants)} pipelines" + (
         f" x {len(threads)} thread counts, bit-identical" if len(threads) > 1 else "")
+    cuda = ""
+    if cuda_dir:
+        cuda = "; " + build_cuda_case(model, inputs, want, config, cuda_dir, bin_dir)
     if not compile_too:
-        return f"ht-run ({runs}) rel. error {worst:.1e}"
+        return f"ht-run ({runs}) rel. error {worst:.1e}{cuda}"
 
     compile_command = [os.path.join(bin_dir, "ht-compile"), model, "-o",
                        os.path.join(work, "libmodel.so"), "--header",
@@ -407,7 +543,7 @@ def check(config: dict[str, Any], work: str, bin_dir: str, compile_too: bool,
             first_flat = flat
         else:
             same_bits(f"C API threads={count}", flat, first_flat)
-    return f"ht-run ({runs}) and C API rel. error {worst:.1e}"
+    return f"ht-run ({runs}) and C API rel. error {worst:.1e}{cuda}"
 
 
 def main() -> int:
@@ -421,6 +557,9 @@ def main() -> int:
     parser.add_argument("--variants", default="order=optimal",
                         help="';'-separated ht-to-llvm pipeline options, one "
                              "ht-run per variant")
+    parser.add_argument("--cuda", metavar="DIR",
+                        help="also build each configuration's CUDA library and "
+                             "check program into DIR/<class>-<index>")
     parser.add_argument("--threads", default="1",
                         help="','-separated thread counts each run is made "
                              "with; results must be bit-identical across them")
@@ -434,7 +573,9 @@ def main() -> int:
         try:
             result = check(config, os.path.join(args.work, str(index)), args.bin,
                            args.compile, seed=args.seed * 1000 + index,
-                           variants=args.variants.split(";"), threads=threads)
+                           variants=args.variants.split(";"), threads=threads,
+                           cuda_dir=(os.path.join(args.cuda, f"{args.config_class}-{index}")
+                                     if args.cuda else None))
         except (AssertionError, subprocess.CalledProcessError) as error:
             print(f"FAIL {index}: {error}\n  config: {json.dumps(config)}")
             return 1
