@@ -16,7 +16,12 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "ht/Version.h"
 #include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/Path.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -163,3 +168,54 @@ llvm::Error mlir::ht::optimizeLLVMModule(llvm::Module &module,
                                             &machine);
   return optimize(&module);
 }
+
+llvm::Error mlir::ht::writeObjectFile(llvm::Module &module,
+                                      llvm::TargetMachine &machine,
+                                      StringRef path) {
+  std::error_code error;
+  llvm::ToolOutputFile file(path, error, llvm::sys::fs::OF_None);
+  if (error)
+    return llvm::createStringError(error, "cannot write '" + path +
+                                              "': " + error.message());
+  llvm::legacy::PassManager passes;
+  if (machine.addPassesToEmitFile(passes, file.os(), nullptr,
+                                  llvm::CodeGenFileType::ObjectFile))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the target cannot emit object files");
+  passes.run(module);
+  file.os().close();
+  if (file.os().has_error())
+    return llvm::createStringError(file.os().error(),
+                                   "cannot write '" + path + "'");
+  file.keep();
+  return llvm::Error::success();
+}
+
+llvm::Error mlir::ht::linkSharedLibrary(StringRef object, StringRef output,
+                                        bool openMP) {
+  llvm::ErrorOr<std::string> compiler = llvm::sys::findProgramByName("clang-22");
+  if (!compiler)
+    compiler = llvm::sys::findProgramByName("cc");
+  if (!compiler)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "no C compiler (clang-22 or cc) on PATH to "
+                                   "link the shared library; use -o file.o");
+  std::string message;
+  SmallVector<StringRef> args = {*compiler, "-shared", "-o", output, object,
+                                 "-lm"};
+  std::string runPath = "-Wl,-rpath," + llvm::sys::path::parent_path(
+                                            HT_OPENMP_LIBRARY).str();
+  if (openMP) {
+    args.push_back(HT_OPENMP_LIBRARY);
+    args.push_back(runPath);
+  }
+  int status = llvm::sys::ExecuteAndWait(*compiler, args, std::nullopt, {}, 0,
+                                         0, &message);
+  if (status != 0)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "linking '" + output + "' with " +
+                                       *compiler + " failed" +
+                                       (message.empty() ? "" : ": " + message));
+  return llvm::Error::success();
+}
+

@@ -149,57 +149,6 @@ static llvm::Error writeFile(StringRef path,
   return llvm::Error::success();
 }
 
-static llvm::Error emitObject(llvm::Module &module,
-                              llvm::TargetMachine &machine, StringRef path) {
-  std::error_code error;
-  llvm::ToolOutputFile file(path, error, llvm::sys::fs::OF_None);
-  if (error)
-    return llvm::createStringError(error, "cannot write '" + path +
-                                              "': " + error.message());
-  llvm::legacy::PassManager passes;
-  if (machine.addPassesToEmitFile(passes, file.os(), nullptr,
-                                  llvm::CodeGenFileType::ObjectFile))
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "the target cannot emit object files");
-  passes.run(module);
-  file.os().close();
-  if (file.os().has_error())
-    return llvm::createStringError(file.os().error(),
-                                   "cannot write '" + path + "'");
-  file.keep();
-  return llvm::Error::success();
-}
-
-/// Links `object` into the shared library `output` with the C compiler
-/// (and the OpenMP runtime, found by path at run time, if it uses it).
-static llvm::Error linkSharedLibrary(StringRef object, StringRef output,
-                                     bool openMP) {
-  llvm::ErrorOr<std::string> compiler = llvm::sys::findProgramByName("clang-22");
-  if (!compiler)
-    compiler = llvm::sys::findProgramByName("cc");
-  if (!compiler)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "no C compiler (clang-22 or cc) on PATH to "
-                                   "link the shared library; use -o file.o");
-  std::string message;
-  SmallVector<StringRef> args = {*compiler, "-shared", "-o", output, object,
-                                 "-lm"};
-  std::string runPath = "-Wl,-rpath," + llvm::sys::path::parent_path(
-                                            HT_OPENMP_LIBRARY).str();
-  if (openMP) {
-    args.push_back(HT_OPENMP_LIBRARY);
-    args.push_back(runPath);
-  }
-  int status = llvm::sys::ExecuteAndWait(*compiler, args, std::nullopt, {}, 0,
-                                         0, &message);
-  if (status != 0)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "linking '" + output + "' with " +
-                                       *compiler + " failed" +
-                                       (message.empty() ? "" : ": " + message));
-  return llvm::Error::success();
-}
-
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   // --help lists this tool's options, not LLVM's backend flags (those are
@@ -378,7 +327,7 @@ int main(int argc, char **argv) {
         (*llvmModule)->print(os, nullptr);
       });
     } else if (*kind == EmitKind::Object) {
-      written = emitObject(**llvmModule, **machine, partialOutput);
+      written = writeObjectFile(**llvmModule, **machine, partialOutput);
     } else {
       llvm::SmallString<128> object;
       if (std::error_code error =
@@ -386,7 +335,7 @@ int main(int argc, char **argv) {
         return fail("cannot create a temporary file: " + error.message());
       llvm::FileRemover removeObject(object);
       bool openMP = (*llvmModule)->getFunction("__kmpc_fork_call") != nullptr;
-      written = emitObject(**llvmModule, **machine, object);
+      written = writeObjectFile(**llvmModule, **machine, object);
       if (!written)
         written = linkSharedLibrary(object, partialOutput, openMP);
     }

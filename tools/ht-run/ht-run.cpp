@@ -23,7 +23,12 @@
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/MLIRContext.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/DynamicLibrary.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
@@ -32,6 +37,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <cstdlib>
 #include <memory>
 
@@ -86,6 +93,84 @@ constexpr std::optional<llvm::CodeModel::Model> kJITCodeModel = std::nullopt;
 
 /// The prefix of the C API ht-run compiles for itself.
 constexpr llvm::StringLiteral kCApiPrefix = "__htrun";
+
+enum class Target { CPU, CUDA };
+static cl::opt<Target> target(
+    "target", cl::desc("Where the model runs (default: cpu)"),
+    cl::init(Target::CPU),
+    cl::values(clEnumValN(Target::CPU, "cpu", "this machine's CPU (JIT)"),
+               clEnumValN(Target::CUDA, "cuda",
+                          "an NVIDIA GPU (needs its driver): compiled as "
+                          "ht-compile --target=cuda does, loaded, and called "
+                          "through the host-pointer C function")));
+
+/// Adds `int32_t <function>_packed(void **arguments)`, which calls
+/// `function` with *arguments[i] as its i-th argument: one entry point to
+/// call whatever the model's sizes and tensors.
+static void addPackedWrapper(llvm::Module &module, StringRef function) {
+  llvm::Function *callee = module.getFunction(function);
+  llvm::IRBuilder<> builder(module.getContext());
+  auto *packed = llvm::Function::Create(
+      llvm::FunctionType::get(builder.getInt32Ty(), {builder.getPtrTy()}, false),
+      llvm::GlobalValue::ExternalLinkage, function + "_packed", module);
+  builder.SetInsertPoint(
+      llvm::BasicBlock::Create(module.getContext(), "entry", packed));
+  SmallVector<llvm::Value *> arguments;
+  for (auto [index, parameter] : llvm::enumerate(callee->args())) {
+    llvm::Value *slot = builder.CreateLoad(
+        builder.getPtrTy(),
+        builder.CreateConstGEP1_64(builder.getPtrTy(), packed->getArg(0), index));
+    arguments.push_back(builder.CreateLoad(parameter.getType(), slot));
+  }
+  builder.CreateRet(builder.CreateCall(callee, arguments));
+}
+
+/// Compiles `module` (lowered by ht-to-cuda) into a temporary shared library
+/// with the CUDA C API and loads it; returns the packed host-pointer entry.
+static llvm::Expected<int32_t (*)(void **)>
+loadCudaLibrary(ModuleOp module, const EntrySignature &signature) {
+  auto machine = createTargetMachine("", "");
+  if (!machine)
+    return machine.takeError();
+  llvm::LLVMContext llvmContext;
+  auto llvmModule = translateToLLVMIR(module, llvmContext, **machine);
+  if (!llvmModule)
+    return llvmModule.takeError();
+  llvm::Expected<SmallVector<std::string>> exported =
+      addCudaCApi(**llvmModule, kCApiPrefix, {signature});
+  if (!exported)
+    return exported.takeError();
+  std::string entry = getCApiName(kCApiPrefix, signature);
+  addPackedWrapper(**llvmModule, entry);
+  for (llvm::Function &function : **llvmModule)
+    if (!function.isDeclaration() && function.getName() != entry + "_packed")
+      function.setLinkage(llvm::GlobalValue::InternalLinkage);
+  if (llvm::Error error = optimizeLLVMModule(**llvmModule, **machine))
+    return std::move(error);
+  SmallString<128> object, library;
+  for (auto [path, suffix] : {std::pair(&object, "o"), std::pair(&library, "so")})
+    if (std::error_code error =
+            llvm::sys::fs::createTemporaryFile("ht-run-cuda", suffix, *path))
+      return llvm::createStringError(error, "cannot create a temporary file");
+  llvm::FileRemover removeObject(object), removeLibrary(library);
+  if (llvm::Error error = writeObjectFile(**llvmModule, **machine, object))
+    return std::move(error);
+  if (llvm::Error error = linkSharedLibrary(object, library, /*openMP=*/false))
+    return std::move(error);
+  std::string loadError;
+  // Loaded for the rest of the process; the file may go once it is mapped.
+  llvm::sys::DynamicLibrary loaded =
+      llvm::sys::DynamicLibrary::getLibrary(library.c_str(), &loadError);
+  if (!loaded.isValid())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "cannot load the compiled library: " +
+                                       loadError);
+  void *symbol = loaded.getAddressOfSymbol((entry + "_packed").c_str());
+  if (!symbol)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the compiled library has no " + entry);
+  return reinterpret_cast<int32_t (*)(void **)>(symbol);
+}
 
 int fail(const llvm::Twine &message) {
   llvm::errs() << "ht-run: error: " << message << "\n";
@@ -289,7 +374,7 @@ int main(int argc, char **argv) {
   // still under --help-hidden).
   static cl::OptionCategory toolCategory("ht-run options");
   for (cl::Option *option : std::initializer_list<cl::Option *>{
-           &modelPath, &pipelineOptions, &entryName, static_cast<cl::Option *>(std::addressof(inputPaths)), &outputDir, &benchmarkRuns, &warmupRuns, &threadCount})
+           &modelPath, &pipelineOptions, &entryName, static_cast<cl::Option *>(std::addressof(inputPaths)), &outputDir, &benchmarkRuns, &warmupRuns, &threadCount, &target})
     option->addCategory(toolCategory);
   cl::HideUnrelatedOptions(toolCategory);
   setToolVersionPrinter("ht-run");
@@ -297,8 +382,27 @@ int main(int argc, char **argv) {
       argc, argv,
       "ht-run: JIT-compile an ht model and run it on .npy inputs\n");
 
-  std::unique_ptr<HTToLLVMOptions> options =
-      HTToLLVMOptions::createFromString(pipelineOptions);
+  bool cuda = target == Target::CUDA;
+  std::unique_ptr<HTToCUDAOptions> cudaOptions;
+  if (cuda) {
+    cudaOptions = HTToCUDAOptions::createFromString(pipelineOptions);
+    if (!cudaOptions)
+      return fail("invalid --pipeline-options '" + pipelineOptions +
+                  "' for --target=cuda (ht-optimize's and ht-cuda-codegen's "
+                  "options)");
+    if (threadCount.getNumOccurrences())
+      return fail("--threads is for --target=cpu; a CUDA call runs on the "
+                  "GPU");
+    if (cudaOptions->blockSize < 1 || cudaOptions->blockSize > 1024)
+      return fail("block-size=" + llvm::Twine(cudaOptions->blockSize) +
+                  " is not a CUDA block size; expected 1 to 1024");
+    // The driver compiles PTX for whatever GPU is there.
+    if (!cudaOptions->toolkit.getNumOccurrences() &&
+        resolveCUDAToolkit("").empty())
+      cudaOptions->format = CUDABinaryFormat::PTX;
+  }
+  std::unique_ptr<HTToLLVMOptions> options = HTToLLVMOptions::createFromString(
+      cuda ? StringRef() : StringRef(pipelineOptions));
   if (!options)
     return fail("invalid --pipeline-options '" + pipelineOptions + "'");
   // --threads other than 1 needs multi-threaded code; threads=N in the
@@ -356,73 +460,98 @@ int main(int argc, char **argv) {
     buffer->isInt32 = tensor.isInt32();
     outputs.push_back(std::move(*buffer));
   }
-  if (failed(lowerToLLVMDialect(*module, compileOptions)))
-    return fail("compiling '" + modelPath + "' failed");
-  auto machine = createTargetMachine("", "", kJITCodeModel);
-  if (!machine)
-    return fail(llvm::toString(machine.takeError()));
-  auto transformer =
-      makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0, machine->get());
-  // The model is called through the same C API, runtime and checks as a
-  // library from ht-compile (sizes, allocation failures as a status).
-  llvm::TargetMachine *targetMachine = machine->get();
-  std::string builderError;
-  auto buildModule = [&](Operation *op, llvm::LLVMContext &llvmContext)
-      -> std::unique_ptr<llvm::Module> {
-    auto llvmModule =
-        translateToLLVMIR(cast<ModuleOp>(op), llvmContext, *targetMachine);
-    if (!llvmModule) {
-      builderError = llvm::toString(llvmModule.takeError());
-      return nullptr;
-    }
-    llvm::Expected<SmallVector<std::string>> exported =
-        addCApi(**llvmModule, kCApiPrefix, {*signature}, /*defaultThreads=*/1);
-    if (!exported) {
-      builderError = llvm::toString(exported.takeError());
-      return nullptr;
-    }
-    return std::move(*llvmModule);
-  };
-  ExecutionEngineOptions engineOptions;
-  engineOptions.transformer = transformer;
-  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-  engineOptions.llvmModuleBuilder = buildModule;
-  SmallVector<StringRef> sharedLibraries;
-  if (!StringRef(HT_OPENMP_LIBRARY).empty())
-    sharedLibraries.push_back(HT_OPENMP_LIBRARY);
-  engineOptions.sharedLibPaths = sharedLibraries;
-  auto engine =
-      ExecutionEngine::create(*module, engineOptions, std::move(*machine));
-  if (!engine)
-    return fail("JIT compilation failed: " +
-                (builderError.empty() ? llvm::toString(engine.takeError())
-                                      : builderError));
-  (*engine)->initialize();
-
-  // The packed form of the C API function: a pointer to each argument (the
-  // thread count, the sizes, then the tensor pointers), then one to the
-  // status it returns.
   SmallVector<float *> tensorPointers;
   for (Buffer &buffer : *inputs)
     tensorPointers.push_back(buffer.data());
   for (Buffer &buffer : outputs)
     tensorPointers.push_back(buffer.data());
+  std::function<llvm::Error()> call;
+  // Kept alive for `call`.
+  std::optional<llvm::Expected<std::unique_ptr<ExecutionEngine>>> engineHolder;
   int32_t status = 0;
-  SmallVector<void *> args = {&callThreads};
-  for (int64_t &size : symbolValues)
-    args.push_back(&size);
-  for (float *&pointer : tensorPointers)
-    args.push_back(&pointer);
-  args.push_back(&status);
-  std::string function = getCApiThreadsName(kCApiPrefix, *signature);
-  auto call = [&]() -> llvm::Error {
-    if (llvm::Error error = (*engine)->invokePacked(function, args))
-      return error;
-    if (status != kCApiOk)
-      return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     getCApiStatusMessage(status));
-    return llvm::Error::success();
-  };
+  SmallVector<void *> args;
+  if (cuda) {
+    if (failed(lowerToCUDA(*module, *cudaOptions)))
+      return fail("compiling '" + modelPath + "' for CUDA failed");
+    llvm::Expected<int32_t (*)(void **)> entry =
+        loadCudaLibrary(*module, *signature);
+    if (!entry)
+      return fail(llvm::toString(entry.takeError()));
+    for (int64_t &size : symbolValues)
+      args.push_back(&size);
+    for (float *&pointer : tensorPointers)
+      args.push_back(&pointer);
+    call = [&, packed = *entry]() -> llvm::Error {
+      int32_t result = packed(args.data());
+      if (result != kCApiOk)
+        return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                       getCApiStatusMessage(result));
+      return llvm::Error::success();
+    };
+  } else {
+    if (failed(lowerToLLVMDialect(*module, compileOptions)))
+      return fail("compiling '" + modelPath + "' failed");
+    auto machine = createTargetMachine("", "", kJITCodeModel);
+    if (!machine)
+      return fail(llvm::toString(machine.takeError()));
+    auto transformer =
+        makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0, machine->get());
+    // The model is called through the same C API, runtime and checks as a
+    // library from ht-compile (sizes, allocation failures as a status).
+    llvm::TargetMachine *targetMachine = machine->get();
+    std::string builderError;
+    auto buildModule = [&](Operation *op, llvm::LLVMContext &llvmContext)
+        -> std::unique_ptr<llvm::Module> {
+      auto llvmModule =
+          translateToLLVMIR(cast<ModuleOp>(op), llvmContext, *targetMachine);
+      if (!llvmModule) {
+        builderError = llvm::toString(llvmModule.takeError());
+        return nullptr;
+      }
+      llvm::Expected<SmallVector<std::string>> exported =
+          addCApi(**llvmModule, kCApiPrefix, {*signature}, /*defaultThreads=*/1);
+      if (!exported) {
+        builderError = llvm::toString(exported.takeError());
+        return nullptr;
+      }
+      return std::move(*llvmModule);
+    };
+    ExecutionEngineOptions engineOptions;
+    engineOptions.transformer = transformer;
+    engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+    engineOptions.llvmModuleBuilder = buildModule;
+    SmallVector<StringRef> sharedLibraries;
+    if (!StringRef(HT_OPENMP_LIBRARY).empty())
+      sharedLibraries.push_back(HT_OPENMP_LIBRARY);
+    engineOptions.sharedLibPaths = sharedLibraries;
+    engineHolder.emplace(
+        ExecutionEngine::create(*module, engineOptions, std::move(*machine)));
+    auto &engine = *engineHolder;
+    if (!engine)
+      return fail("JIT compilation failed: " +
+                  (builderError.empty() ? llvm::toString(engine.takeError())
+                                        : builderError));
+    (*engine)->initialize();
+
+    // The packed form of the C API function: a pointer to each argument (the
+    // thread count, the sizes, then the tensor pointers), then one to the
+    // status it returns.
+    args.push_back(&callThreads);
+    for (int64_t &size : symbolValues)
+      args.push_back(&size);
+    for (float *&pointer : tensorPointers)
+      args.push_back(&pointer);
+    args.push_back(&status);
+    std::string function = getCApiThreadsName(kCApiPrefix, *signature);
+    call = [&, function]() -> llvm::Error {
+      if (llvm::Error error = (*engine)->invokePacked(function, args))
+        return error;
+      if (status != kCApiOk)
+        return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                       getCApiStatusMessage(status));
+      return llvm::Error::success();
+    };
+  }
 
   if (llvm::Error error = call())
     return fail("running @" + entryName + " failed: " +

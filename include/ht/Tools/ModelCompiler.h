@@ -55,6 +55,14 @@ translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
 llvm::Error optimizeLLVMModule(llvm::Module &module,
                                llvm::TargetMachine &machine);
 
+/// Writes `module` as a position-independent object file to `path`.
+llvm::Error writeObjectFile(llvm::Module &module, llvm::TargetMachine &machine,
+                            StringRef path);
+
+/// Links `object` into the shared library `output` with the C compiler
+/// (and the OpenMP runtime, found by path at run time, if it uses it).
+llvm::Error linkSharedLibrary(StringRef object, StringRef output, bool openMP);
+
 } // namespace mlir::ht
 
 #endif // HT_TOOLS_MODELCOMPILER_H
