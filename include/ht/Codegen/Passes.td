@@ -163,7 +163,9 @@ def HTGPUMapLinalg : Pass<"ht-gpu-map-linalg", "::mlir::func::FuncOp"> {
     come first (the reductions stay in their order, so the sums' order, and
     the bits, are those of the CPU code's scalar loops), and lowered to one
     `scf.parallel` over all its parallel dimensions with the reductions as
-    `scf.for` loops inside. The parallel loop is collapsed to one dimension
+    `scf.for` loops inside, each accumulator loaded once before them and
+    stored once after (a register, not a global-memory round trip per
+    step; not where an input aliases it). The parallel loop is collapsed to one dimension
     (row-major over the result: consecutive threads write consecutive
     elements, so stores coalesce) and tiled by `block-size`, the partial
     last tile guarded by an `scf.if`. With `map-to-gpu`, the tile loop is

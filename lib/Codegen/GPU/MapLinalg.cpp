@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "KernelMath.h"
+#include "PromoteAccumulators.h"
 #include "ht/Codegen/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -130,6 +131,7 @@ struct HTGPUMapLinalgPass
     }
     auto [blocks, threads] =
         scf::tileParallelLoop(grid, {blockSize}, /*noMinMaxBounds=*/true);
+    ht::promoteAccumulators(rewriter, threads);
     if (mapToGPU) {
       OpBuilder builder(blocks);
       mapTo(blocks, gpu::Processor::BlockX, builder);

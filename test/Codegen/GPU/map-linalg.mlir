@@ -17,9 +17,14 @@
 // CHECK: scf.parallel (%[[T:.*]]) = (%{{.*}}) to (%[[C256]])
 // CHECK: arith.cmpi ult, %{{.*}}, %[[C24]]
 // CHECK: scf.if
-// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step
+// The accumulator is a register: loaded once, stored once.
+// CHECK: %[[INIT:.*]] = memref.load %{{.*}} : memref<4x6xf32>
+// CHECK: %[[SUM:.*]] = scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %[[INIT]])
+// CHECK-NOT: memref.store
 // CHECK: arith.mulf
-// CHECK: arith.addf
+// CHECK: arith.addf %[[ACC]]
+// CHECK: scf.yield
+// CHECK: memref.store %[[SUM]]
 // CHECK: mapping = [#gpu.loop_dim_map<processor = thread_x
 // CHECK: mapping = [#gpu.loop_dim_map<processor = block_x
 // CHECK-NOT: linalg.
@@ -43,6 +48,25 @@ func.func @reduction_first(%a: memref<4x5xf32>, %b: memref<5x6xf32>, %c: memref<
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// An output that an input aliases stays in memory: each step must see the
+// last one's store.
+// CHECK-LABEL: func.func @aliased_accumulator
+// CHECK: scf.for
+// CHECK-NOT: iter_args
+// CHECK: memref.store
+// CHECK: }
+#row = affine_map<(i, k) -> (k)>
+#acc = affine_map<(i, k) -> (i)>
+func.func @aliased_accumulator(%buf: memref<4xf32>) {
+  linalg.generic {indexing_maps = [#row, #acc], iterator_types = ["parallel", "reduction"]}
+      ins(%buf : memref<4xf32>) outs(%buf : memref<4xf32>) {
+  ^bb0(%x: f32, %acc: f32):
+    %s = arith.addf %acc, %x : f32
     linalg.yield %s : f32
   }
   return
