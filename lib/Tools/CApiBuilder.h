@@ -12,6 +12,7 @@
 #include "ht/Dialect/HT/Analysis/EntrySignature.h"
 
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/Support/raw_ostream.h"
 
 namespace mlir::ht::capi {
 
@@ -43,6 +44,22 @@ llvm::Value *emitDescriptorArray(llvm::IRBuilder<> &builder,
                                  const EntrySignature &signature,
                                  ArrayRef<llvm::Value *> symbols,
                                  ArrayRef<llvm::Value *> tensors);
+
+/// Writes the header's include guard, <stdint.h>, HT_MLIR_VERSION, the
+/// status codes, the opening of extern "C" and the support functions'
+/// declarations; `intro` is the opening comment's text after its first line.
+void emitHeaderPreamble(llvm::raw_ostream &os, StringRef prefix,
+                        StringRef firstLine, StringRef intro);
+
+/// Writes the comment lines that list `signature`'s sizes and tensors.
+void emitEntryDescription(llvm::raw_ostream &os,
+                          const EntrySignature &signature);
+
+/// The C parameters of the sizes, then of the tensors (inputs const).
+SmallVector<std::string> getCParameters(const EntrySignature &signature);
+
+/// Closes what emitHeaderPreamble opened.
+void emitHeaderEpilogue(llvm::raw_ostream &os, StringRef prefix);
 
 } // namespace mlir::ht::capi
 

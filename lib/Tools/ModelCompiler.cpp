@@ -32,6 +32,7 @@
 #include "llvm/TargetParser/SubtargetFeature.h"
 
 using namespace mlir;
+using namespace mlir::ht;
 
 void mlir::ht::registerModelDialects(DialectRegistry &registry) {
   registerAllDialects(registry);
@@ -84,6 +85,40 @@ LogicalResult mlir::ht::lowerToLLVMDialect(ModuleOp module,
   PassManager pm(module->getContext());
   buildHTToLLVMPipeline(pm, *options);
   return pm.run(module);
+}
+
+llvm::Expected<std::unique_ptr<HTToCUDAOptions>>
+mlir::ht::parseCUDAOptions(StringRef pipelineOptions, bool ptxWithoutToolkit) {
+  auto error = [](const llvm::Twine &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  };
+  std::unique_ptr<HTToCUDAOptions> options =
+      HTToCUDAOptions::createFromString(pipelineOptions);
+  if (!options)
+    return error("invalid --pipeline-options '" + pipelineOptions +
+                 "' for --target=cuda (ht-optimize's and ht-cuda-codegen's "
+                 "options)");
+  if (options->blockSize < 1 || options->blockSize > 1024)
+    return error("block-size=" + llvm::Twine(options->blockSize) +
+                 " is not a CUDA block size; expected 1 to 1024");
+  std::string toolkit = resolveCUDAToolkit(options->toolkit);
+  if (ptxWithoutToolkit && toolkit.empty())
+    options->format = CUDABinaryFormat::PTX;
+  SmallString<128> ptxas(toolkit);
+  llvm::sys::path::append(ptxas, "bin", "ptxas");
+  if (options->format != CUDABinaryFormat::PTX &&
+      (toolkit.empty() || !llvm::sys::fs::can_execute(ptxas)))
+    return error(
+        "format=" +
+        llvm::Twine(options->format == CUDABinaryFormat::Fatbin ? "fatbin"
+                                                                : "cubin") +
+        " runs ptxas, and " +
+        (toolkit.empty()
+             ? llvm::Twine("no CUDA toolkit was found (set CUDA_HOME or "
+                           "toolkit=DIR)")
+             : "the toolkit '" + toolkit + "' has no bin/ptxas") +
+        "; or pass format=ptx");
+  return std::move(options);
 }
 
 LogicalResult mlir::ht::lowerToCUDA(ModuleOp module,

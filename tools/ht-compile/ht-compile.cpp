@@ -181,31 +181,14 @@ int main(int argc, char **argv) {
                 "--header");
   std::unique_ptr<HTToCUDAOptions> cudaOptions;
   if (cuda) {
-    cudaOptions = HTToCUDAOptions::createFromString(pipelineOptions);
-    if (!cudaOptions)
-      return fail("invalid --pipeline-options '" + pipelineOptions +
-                  "' for --target=cuda (ht-optimize's and ht-cuda-codegen's "
-                  "options)");
+    // --emit=ptx needs no toolkit: the format is PTX whatever was asked.
+    std::string text = pipelineOptions;
     if (*kind == EmitKind::PTX)
-      cudaOptions->format = CUDABinaryFormat::PTX;
-    if (cudaOptions->blockSize < 1 || cudaOptions->blockSize > 1024)
-      return fail("block-size=" + llvm::Twine(cudaOptions->blockSize) +
-                  " is not a CUDA block size; expected 1 to 1024");
-    std::string toolkit = resolveCUDAToolkit(cudaOptions->toolkit);
-    SmallString<128> ptxas(toolkit);
-    llvm::sys::path::append(ptxas, "bin", "ptxas");
-    if (cudaOptions->format != CUDABinaryFormat::PTX &&
-        (toolkit.empty() || !llvm::sys::fs::can_execute(ptxas)))
-      return fail("format=" +
-                  llvm::Twine(cudaOptions->format == CUDABinaryFormat::Fatbin
-                                  ? "fatbin"
-                                  : "cubin") +
-                  " runs ptxas, and " +
-                  (toolkit.empty()
-                       ? llvm::Twine("no CUDA toolkit was found (set "
-                                     "CUDA_HOME or toolkit=DIR)")
-                       : "the toolkit '" + toolkit + "' has no bin/ptxas") +
-                  "; or pass format=ptx");
+      text += " format=ptx";
+    auto parsed = parseCUDAOptions(text, /*ptxWithoutToolkit=*/false);
+    if (!parsed)
+      return fail(llvm::toString(parsed.takeError()));
+    cudaOptions = std::move(*parsed);
   }
   std::unique_ptr<HTToLLVMOptions> options =
       HTToLLVMOptions::createFromString(

@@ -385,21 +385,14 @@ int main(int argc, char **argv) {
   bool cuda = target == Target::CUDA;
   std::unique_ptr<HTToCUDAOptions> cudaOptions;
   if (cuda) {
-    cudaOptions = HTToCUDAOptions::createFromString(pipelineOptions);
-    if (!cudaOptions)
-      return fail("invalid --pipeline-options '" + pipelineOptions +
-                  "' for --target=cuda (ht-optimize's and ht-cuda-codegen's "
-                  "options)");
     if (threadCount.getNumOccurrences())
       return fail("--threads is for --target=cpu; a CUDA call runs on the "
                   "GPU");
-    if (cudaOptions->blockSize < 1 || cudaOptions->blockSize > 1024)
-      return fail("block-size=" + llvm::Twine(cudaOptions->blockSize) +
-                  " is not a CUDA block size; expected 1 to 1024");
-    // The driver compiles PTX for whatever GPU is there.
-    if (!cudaOptions->toolkit.getNumOccurrences() &&
-        resolveCUDAToolkit("").empty())
-      cudaOptions->format = CUDABinaryFormat::PTX;
+    // Without a toolkit, PTX: the driver compiles it for the GPU there is.
+    auto parsed = parseCUDAOptions(pipelineOptions, /*ptxWithoutToolkit=*/true);
+    if (!parsed)
+      return fail(llvm::toString(parsed.takeError()));
+    cudaOptions = std::move(*parsed);
   }
   std::unique_ptr<HTToLLVMOptions> options = HTToLLVMOptions::createFromString(
       cuda ? StringRef() : StringRef(pipelineOptions));

@@ -37,6 +37,13 @@ OwningOpRef<ModuleOp> loadModel(StringRef path, MLIRContext &context);
 LogicalResult lowerToLLVMDialect(ModuleOp module,
                                  StringRef pipelineOptions = "");
 
+/// Parses ht-to-cuda's options for a tool and checks what the pipeline
+/// would only find late: the block size, and a toolkit with ptxas for a
+/// fatbin or cubin. With `ptxWithoutToolkit` (ht-run), no toolkit and no
+/// `toolkit` option mean PTX instead of an error.
+llvm::Expected<std::unique_ptr<HTToCUDAOptions>>
+parseCUDAOptions(StringRef pipelineOptions, bool ptxWithoutToolkit);
+
 /// Runs the ht-to-cuda pipeline (ht-compile --target=cuda).
 LogicalResult lowerToCUDA(ModuleOp module, const HTToCUDAOptions &options);
 

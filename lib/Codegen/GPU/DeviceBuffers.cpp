@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Buffers.h"
 #include "ht/Codegen/Passes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -29,20 +30,9 @@ bool holdsData(MemRefType type) {
   return !element.isIndex() && !element.isInteger(1);
 }
 
-/// The buffer `value` is a view of: the value no view-like op produces.
-Value rootBuffer(Value value) {
-  while (Operation *producer = value.getDefiningOp()) {
-    auto view = dyn_cast<ViewLikeOpInterface>(producer);
-    if (!view)
-      break;
-    value = view.getViewSource();
-  }
-  return value;
-}
-
 /// Whether the host may read and write `buffer`: it is a host allocation.
 bool isHostBuffer(Value buffer) {
-  Operation *producer = rootBuffer(buffer).getDefiningOp();
+  Operation *producer = ht::getRootBuffer(buffer).getDefiningOp();
   return producer && isa<memref::AllocOp, memref::AllocaOp>(producer);
 }
 

@@ -1,6 +1,7 @@
 //===- PromoteAccumulators.cpp - Reduction accumulators in registers ------===//
 
 #include "PromoteAccumulators.h"
+#include "Buffers.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -14,17 +15,6 @@ using namespace mlir;
 
 namespace {
 
-/// The buffer `value` is a view of.
-Value rootBuffer(Value value) {
-  while (Operation *producer = value.getDefiningOp()) {
-    auto view = dyn_cast<ViewLikeOpInterface>(producer);
-    if (!view)
-      break;
-    value = view.getViewSource();
-  }
-  return value;
-}
-
 struct Accumulator {
   memref::LoadOp load;
   memref::StoreOp store;
@@ -33,7 +23,7 @@ struct Accumulator {
 /// Whether nothing in `loop` but `accumulator`'s load and store may touch
 /// its buffer.
 bool isPrivateToPair(scf::ForOp loop, Accumulator accumulator) {
-  Value root = rootBuffer(accumulator.store.getMemRef());
+  Value root = ht::getRootBuffer(accumulator.store.getMemRef());
   WalkResult result = loop.getBody()->walk([&](Operation *op) {
     if (op == accumulator.load || op == accumulator.store)
       return WalkResult::advance();
@@ -49,7 +39,7 @@ bool isPrivateToPair(scf::ForOp loop, Accumulator accumulator) {
     effects.getEffects(instances);
     for (const MemoryEffects::EffectInstance &effect : instances) {
       Value value = effect.getValue();
-      if (!value || rootBuffer(value) == root)
+      if (!value || ht::getRootBuffer(value) == root)
         return WalkResult::interrupt();
     }
     return WalkResult::advance();
