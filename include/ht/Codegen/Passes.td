@@ -165,7 +165,11 @@ def HTGPUMapLinalg : Pass<"ht-gpu-map-linalg", "::mlir::func::FuncOp"> {
     `scf.parallel` over all its parallel dimensions with the reductions as
     `scf.for` loops inside, each accumulator loaded once before them and
     stored once after (a register, not a global-memory round trip per
-    step; not where an input aliases it). The parallel loop is collapsed to one dimension
+    step; not where an input aliases it). A `linalg.fill` of a reduction's
+    output right before it becomes the accumulators' initial value in the
+    reduction's kernel (one kernel fewer), when the reduction writes every
+    element and reads the buffer nowhere else. The parallel loop is
+    collapsed to one dimension
     (row-major over the result: consecutive threads write consecutive
     elements, so stores coalesce) and tiled by `block-size`, the partial
     last tile guarded by an `scf.if`. With `map-to-gpu`, the tile loop is

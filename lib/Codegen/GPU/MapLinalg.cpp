@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Buffers.h"
 #include "KernelMath.h"
 #include "PromoteAccumulators.h"
 #include "ht/Codegen/Passes.h"
@@ -60,11 +61,59 @@ void mapTo(scf::ParallelOp loop, gpu::Processor processor, OpBuilder &builder) {
                 processor, identity, identity)});
 }
 
+/// The fill that initialises `op`'s accumulator, if `op` is a reduction
+/// into one buffer that writes every element of it, right after a
+/// linalg.fill of that buffer which nothing else reads first.
+linalg::FillOp getAccumulatorFill(linalg::LinalgOp op) {
+  auto fill = dyn_cast_or_null<linalg::FillOp>(op->getPrevNode());
+  if (!fill || !fill.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
+      op.getNumReductionLoops() == 0)
+    return nullptr;
+  Value output = op.getDpsInitOperand(0)->get();
+  if (fill.getDpsInitOperand(0)->get() != output)
+    return nullptr;
+  AffineMap map = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  auto type = cast<MemRefType>(output.getType());
+  if (!map.isProjectedPermutation() || map.getNumResults() != type.getRank())
+    return nullptr;
+  for (OpOperand *input : op.getDpsInputOperands())
+    if (ht::getRootBuffer(input->get()) == ht::getRootBuffer(output))
+      return nullptr;
+  return fill;
+}
+
+/// Folds `fill` into the kernel of the reduction after it when every read
+/// of the filled buffer there is one initial read per thread (the
+/// accumulators were promoted): those reads become the fill's value and the
+/// fill kernel goes. Returns whether it did.
+bool foldAccumulatorFill(RewriterBase &rewriter, linalg::FillOp fill,
+                         scf::ParallelOp threads) {
+  Value root = ht::getRootBuffer(fill.getDpsInitOperand(0)->get());
+  SmallVector<memref::LoadOp> reads;
+  bool foldable = true;
+  threads.getBody()->walk([&](memref::LoadOp load) {
+    if (ht::getRootBuffer(load.getMemRef()) != root)
+      return;
+    Operation *loop = load->getParentOfType<scf::ForOp>();
+    if (loop && threads->isProperAncestor(loop))
+      foldable = false;
+    reads.push_back(load);
+  });
+  if (!foldable)
+    return false;
+  Value value = fill.getDpsInputOperand(0)->get();
+  for (memref::LoadOp load : reads)
+    rewriter.replaceOp(load, value);
+  rewriter.eraseOp(fill);
+  return true;
+}
+
 struct HTGPUMapLinalgPass
     : public ht::impl::HTGPUMapLinalgBase<HTGPUMapLinalgPass> {
   using HTGPUMapLinalgBase::HTGPUMapLinalgBase;
 
-  LogicalResult mapOp(IRRewriter &rewriter, linalg::LinalgOp op) {
+  LogicalResult mapOp(IRRewriter &rewriter, linalg::LinalgOp op,
+                      linalg::FillOp accumulatorFill = nullptr) {
     Location loc = op.getLoc();
     if (!op.hasPureBufferSemantics())
       return op->emitOpError("is not on buffers; ht-gpu-map-linalg runs "
@@ -132,6 +181,10 @@ struct HTGPUMapLinalgPass
     auto [blocks, threads] =
         scf::tileParallelLoop(grid, {blockSize}, /*noMinMaxBounds=*/true);
     ht::promoteAccumulators(rewriter, threads);
+    // One kernel fewer: the accumulator starts from the fill's value.
+    if (accumulatorFill && !foldAccumulatorFill(rewriter, accumulatorFill, threads) &&
+        failed(mapOp(rewriter, accumulatorFill)))
+      return failure();
     if (mapToGPU) {
       OpBuilder builder(blocks);
       mapTo(blocks, gpu::Processor::BlockX, builder);
@@ -149,14 +202,19 @@ struct HTGPUMapLinalgPass
           << " is not a CUDA block size; expected 1 to 1024";
       return signalPassFailure();
     }
-    SmallVector<linalg::LinalgOp> ops;
+    SmallVector<std::pair<linalg::LinalgOp, linalg::FillOp>> ops;
+    llvm::SmallPtrSet<Operation *, 8> folded;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (!op->getParentOfType<gpu::LaunchOp>())
-        ops.push_back(op);
+      if (op->getParentOfType<gpu::LaunchOp>())
+        return;
+      linalg::FillOp fill = getAccumulatorFill(op);
+      if (fill)
+        folded.insert(fill);
+      ops.push_back({op, fill});
     });
     IRRewriter rewriter(&getContext());
-    for (linalg::LinalgOp op : ops)
-      if (failed(mapOp(rewriter, op)))
+    for (auto [op, fill] : ops)
+      if (!folded.contains(op) && failed(mapOp(rewriter, op, fill)))
         return signalPassFailure();
     // Tiling leaves `1 * block-size` as the tile's bound, which
     // convert-parallel-loops-to-gpu needs to see as a constant. Folding

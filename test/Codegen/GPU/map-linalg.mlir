@@ -72,6 +72,40 @@ func.func @aliased_accumulator(%buf: memref<4xf32>) {
   return
 }
 
+// A fill of the accumulator right before the reduction is folded into the
+// reduction's kernel: the sum starts from the fill's value, and there is no
+// fill kernel.
+// CHECK-LABEL: func.func @filled_accumulator
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: scf.parallel
+// CHECK: scf.for %{{.*}} iter_args(%{{.*}} = %[[ZERO]])
+// CHECK: memref.store
+// CHECK-NOT: scf.parallel
+// CHECK: return
+func.func @filled_accumulator(%a: memref<4x5xf32>, %b: memref<5x6xf32>, %c: memref<4x6xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x6xf32>)
+  linalg.matmul ins(%a, %b : memref<4x5xf32>, memref<5x6xf32>) outs(%c : memref<4x6xf32>)
+  return
+}
+
+// Where the reduction also reads the filled buffer, the fill stays a kernel.
+// CHECK-LABEL: func.func @filled_and_read
+// CHECK: memref.store %{{.*}} : memref<4xf32>
+// CHECK: scf.for
+// CHECK: return
+func.func @filled_and_read(%buf: memref<4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%buf : memref<4xf32>)
+  linalg.generic {indexing_maps = [#row, #acc], iterator_types = ["parallel", "reduction"]}
+      ins(%buf : memref<4xf32>) outs(%buf : memref<4xf32>) {
+  ^bb0(%x: f32, %acc: f32):
+    %s = arith.addf %acc, %x : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
 // Named ops are generalised; dynamic sizes give a dynamic grid.
 // CHECK-LABEL: func.func @fill_dynamic
 // CHECK: %[[N:.*]] = arith.muli
