@@ -168,8 +168,10 @@ def HTGPUMapLinalg : Pass<"ht-gpu-map-linalg", "::mlir::func::FuncOp"> {
     step; not where an input aliases it). A `linalg.fill` of a reduction's
     output right before it becomes the accumulators' initial value in the
     reduction's kernel (one kernel fewer), when the reduction writes every
-    element and reads the buffer nowhere else. The parallel loop is
-    collapsed to one dimension
+    element and reads the buffer nowhere else; and a copy of an element-wise
+    op's whole result right after it (pure view ops between) becomes a
+    second store in that op's kernel, when the copy's destination is none
+    of the op's buffers. The parallel loop is collapsed to one dimension
     (row-major over the result: consecutive threads write consecutive
     elements, so stores coalesce) and tiled by `block-size`, the partial
     last tile guarded by an `scf.if`. With `map-to-gpu`, the tile loop is

@@ -26,6 +26,7 @@
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <numeric>
@@ -108,12 +109,78 @@ bool foldAccumulatorFill(RewriterBase &rewriter, linalg::FillOp fill,
   return true;
 }
 
+/// The ops without memory effects between `op` and the next op that has
+/// some, which they return.
+Operation *skipPureOps(Operation *op) {
+  Operation *next = op->getNextNode();
+  while (next && next->getNumRegions() == 0 && isMemoryEffectFree(next))
+    next = next->getNextNode();
+  return next;
+}
+
+/// The copy after `op` (only pure ops, such as the destination's view,
+/// between them) of one of its results, if `op` is element-wise (every
+/// element of its outputs written once, at identity indices) and the copy
+/// takes that whole output unchanged into a buffer `op` does not touch.
+linalg::LinalgOp getResultCopy(linalg::LinalgOp op) {
+  auto copy = dyn_cast_or_null<linalg::LinalgOp>(skipPureOps(op));
+  if (!copy || !linalg::isaCopyOpInterface(copy) ||
+      !copy.hasPureBufferSemantics() || !linalg::isElementwise(op) ||
+      op.getNumReductionLoops() != 0)
+    return nullptr;
+  Value source = copy.getDpsInputOperand(0)->get();
+  Value destination = copy.getDpsInitOperand(0)->get();
+  bool sourceIsOutput = false;
+  for (OpOperand &init : op.getDpsInitsMutable()) {
+    if (init.get() == source && op.getMatchingIndexingMap(&init).isIdentity())
+      sourceIsOutput = true;
+    if (ht::getRootBuffer(init.get()) == ht::getRootBuffer(destination))
+      return nullptr;
+  }
+  for (OpOperand *input : op.getDpsInputOperands())
+    if (ht::getRootBuffer(input->get()) == ht::getRootBuffer(destination))
+      return nullptr;
+  return sourceIsOutput ? copy : nullptr;
+}
+
+/// Folds `copy` into the kernel that computes its source: each of the
+/// kernel's stores to the source is stored to the copy's destination too
+/// (the pure ops before the copy move before the kernel, so that the
+/// destination is defined there). Returns whether it did.
+bool foldResultCopy(RewriterBase &rewriter, linalg::LinalgOp copy,
+                    scf::ParallelOp threads) {
+  Operation *kernel = threads->getParentOp();
+  Value source = copy.getDpsInputOperand(0)->get();
+  Value destination = copy.getDpsInitOperand(0)->get();
+  SmallVector<memref::StoreOp> stores;
+  threads.getBody()->walk([&](memref::StoreOp store) {
+    if (store.getMemRef() == source)
+      stores.push_back(store);
+  });
+  if (stores.empty())
+    return false;
+  // Everything from the kernel to the copy is pure (getResultCopy).
+  SmallVector<Operation *> between;
+  for (Operation *op = kernel->getNextNode(); op != copy; op = op->getNextNode())
+    between.push_back(op);
+  for (Operation *op : between)
+    rewriter.moveOpBefore(op, kernel);
+  for (memref::StoreOp store : stores) {
+    rewriter.setInsertionPointAfter(store);
+    memref::StoreOp::create(rewriter, store.getLoc(), store.getValueToStore(),
+                            destination, store.getIndices());
+  }
+  rewriter.eraseOp(copy);
+  return true;
+}
+
 struct HTGPUMapLinalgPass
     : public ht::impl::HTGPUMapLinalgBase<HTGPUMapLinalgPass> {
   using HTGPUMapLinalgBase::HTGPUMapLinalgBase;
 
   LogicalResult mapOp(IRRewriter &rewriter, linalg::LinalgOp op,
-                      linalg::FillOp accumulatorFill = nullptr) {
+                      linalg::FillOp accumulatorFill = nullptr,
+                      linalg::LinalgOp resultCopy = nullptr) {
     Location loc = op.getLoc();
     if (!op.hasPureBufferSemantics())
       return op->emitOpError("is not on buffers; ht-gpu-map-linalg runs "
@@ -185,6 +252,10 @@ struct HTGPUMapLinalgPass
     if (accumulatorFill && !foldAccumulatorFill(rewriter, accumulatorFill, threads) &&
         failed(mapOp(rewriter, accumulatorFill)))
       return failure();
+    // And one more: the copy of a result is stored by the same threads.
+    if (resultCopy && !foldResultCopy(rewriter, resultCopy, threads) &&
+        failed(mapOp(rewriter, resultCopy)))
+      return failure();
     if (mapToGPU) {
       OpBuilder builder(blocks);
       mapTo(blocks, gpu::Processor::BlockX, builder);
@@ -202,19 +273,30 @@ struct HTGPUMapLinalgPass
           << " is not a CUDA block size; expected 1 to 1024";
       return signalPassFailure();
     }
-    SmallVector<std::pair<linalg::LinalgOp, linalg::FillOp>> ops;
+    struct Kernel {
+      linalg::LinalgOp op;
+      linalg::FillOp accumulatorFill;
+      linalg::LinalgOp resultCopy;
+    };
+    SmallVector<Kernel> kernels;
     llvm::SmallPtrSet<Operation *, 8> folded;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (op->getParentOfType<gpu::LaunchOp>())
+      if (op->getParentOfType<gpu::LaunchOp>() || folded.contains(op))
         return;
-      linalg::FillOp fill = getAccumulatorFill(op);
-      if (fill)
-        folded.insert(fill);
-      ops.push_back({op, fill});
+      Kernel kernel{op, getAccumulatorFill(op), getResultCopy(op)};
+      if (kernel.accumulatorFill && folded.contains(kernel.accumulatorFill))
+        kernel.accumulatorFill = nullptr;
+      if (kernel.accumulatorFill)
+        folded.insert(kernel.accumulatorFill);
+      if (kernel.resultCopy)
+        folded.insert(kernel.resultCopy);
+      kernels.push_back(kernel);
     });
     IRRewriter rewriter(&getContext());
-    for (auto [op, fill] : ops)
-      if (!folded.contains(op) && failed(mapOp(rewriter, op, fill)))
+    for (const Kernel &kernel : kernels)
+      if (!folded.contains(kernel.op) &&
+          failed(mapOp(rewriter, kernel.op, kernel.accumulatorFill,
+                       kernel.resultCopy)))
         return signalPassFailure();
     // Tiling leaves `1 * block-size` as the tile's bound, which
     // convert-parallel-loops-to-gpu needs to see as a constant. Folding

@@ -106,6 +106,45 @@ func.func @filled_and_read(%buf: memref<4xf32>) {
   return
 }
 
+// A copy of an element-wise op's result (past pure view ops) is stored by
+// the same threads: one kernel, two stores per element.
+// CHECK-LABEL: func.func @copied_result
+// CHECK: %[[VIEW:.*]] = memref.subview %[[OUT:.*]][0, 0] [2, 8] [1, 1]
+// CHECK: scf.parallel
+// CHECK: %[[V:.*]] = arith.addf
+// CHECK: memref.store %[[V]], %{{.*}}[%{{.*}}, %{{.*}}] : memref<2x8xf32>
+// CHECK: memref.store %[[V]], %[[VIEW]][%{{.*}}, %{{.*}}] : memref<2x8xf32, strided<[8, 1]>>
+// CHECK-NOT: scf.parallel
+// CHECK: return
+#id = affine_map<(i, j) -> (i, j)>
+func.func @copied_result(%a: memref<2x8xf32>, %h: memref<2x8xf32>, %out: memref<4x8xf32>) {
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a : memref<2x8xf32>) outs(%h : memref<2x8xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %s = arith.addf %x, %x : f32
+    linalg.yield %s : f32
+  }
+  %view = memref.subview %out[0, 0] [2, 8] [1, 1] : memref<4x8xf32> to memref<2x8xf32, strided<[8, 1]>>
+  linalg.copy ins(%h : memref<2x8xf32>) outs(%view : memref<2x8xf32, strided<[8, 1]>>)
+  return
+}
+
+// Not into a buffer the op reads: the copy stays its own kernel.
+// CHECK-LABEL: func.func @copy_into_input
+// CHECK: scf.parallel
+// CHECK: scf.parallel
+// CHECK: return
+func.func @copy_into_input(%a: memref<2x8xf32>, %h: memref<2x8xf32>) {
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a : memref<2x8xf32>) outs(%h : memref<2x8xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %s = arith.addf %x, %x : f32
+    linalg.yield %s : f32
+  }
+  linalg.copy ins(%h : memref<2x8xf32>) outs(%a : memref<2x8xf32>)
+  return
+}
+
 // Named ops are generalised; dynamic sizes give a dynamic grid.
 // CHECK-LABEL: func.func @fill_dynamic
 // CHECK: %[[N:.*]] = arith.muli
