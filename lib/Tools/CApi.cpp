@@ -375,10 +375,11 @@ static std::string describeThreads(unsigned threads) {
 void mlir::ht::emitCApiSignatureJSON(llvm::raw_ostream &os, StringRef prefix,
                                      ArrayRef<EntrySignature> signatures,
                                      unsigned defaultThreads,
-                                     bool multiThreaded) {
+                                     bool multiThreaded, bool cuda) {
   llvm::json::OStream json(os, /*IndentSize=*/1);
   json.object([&] {
     json.attribute("prefix", prefix);
+    json.attribute("target", cuda ? "cuda" : "cpu");
     json.attribute("version", HT_MLIR_VERSION);
     json.attribute("default_threads", int64_t(defaultThreads));
     json.attribute("multi_threaded", multiThreaded);
@@ -388,8 +389,15 @@ void mlir::ht::emitCApiSignatureJSON(llvm::raw_ostream &os, StringRef prefix,
         json.object([&] {
           json.attribute("entry", signature.function);
           json.attribute("function", getCApiName(prefix, signature));
-          json.attribute("threads_function",
-                         getCApiThreadsName(prefix, signature));
+          if (cuda) {
+            json.attribute("cuda_function",
+                           getCApiName(prefix, signature) + "_cuda");
+            json.attribute("workspace_function",
+                           getCApiName(prefix, signature) + "_workspace_bytes");
+          } else {
+            json.attribute("threads_function",
+                           getCApiThreadsName(prefix, signature));
+          }
           json.attributeArray("sizes", [&] {
             for (const std::string &symbol : signature.symbols)
               json.value(symbol);

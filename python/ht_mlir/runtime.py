@@ -87,7 +87,7 @@ def compile(model: Any, *, seq_len: int | None = None, batch: int | None = None,
             cache_dir: str | None = None, bin_dir: str | None = None,
             batch_first: bool = False, rnn_prefix: str | None = None,
             head_prefix: str | None = None, head_over: str = "last",
-            head_output: str = "logits") -> "CompiledModel":
+            head_output: str = "logits", target: str = "cpu") -> "CompiledModel":
     """Compile ``model`` (an ``ht_mlir.nn`` module, an ``nn.LSTM`` / ``nn.GRU`` /
     ``nn.Linear``, a checkpoint ``ht_mlir.torch_export`` reads, or an ``.mlir`` file) for
     this CPU.
@@ -97,9 +97,18 @@ def compile(model: Any, *, seq_len: int | None = None, batch: int | None = None,
     library's default thread count (1: single-threaded code; 0: one per CPU). For a
     checkpoint, ``batch_first``, ``rnn_prefix``, ``head_prefix``, ``head_over`` and
     ``head_output`` are ``torch_export``'s ``--batch-first``, ``--rnn``, ``--head``,
-    ``--head-over`` and ``--head-output``."""
+    ``--head-over`` and ``--head-output``.
+
+    ``target="cuda"`` compiles for an NVIDIA GPU (``ht-compile --target=cuda``,
+    ``docs/CUDA.md``): the model is called with host arrays, which the library copies
+    to the device and back; ``threads`` does not apply. Without a driver a call
+    raises the library's status."""
+    if target not in ("cpu", "cuda"):
+        raise ValueError(f"target={target!r}; expected 'cpu' or 'cuda'")
     if not isinstance(threads, int) or threads < 0 or threads > 2**31 - 1:
         raise ValueError(f"threads={threads}; expected 0 (every CPU) or a count >= 1")
+    if target == "cuda" and threads != 1:
+        raise ValueError("threads is for target='cpu'; a CUDA model runs on the GPU")
     compiler = _find_compiler(bin_dir)
     text = _model_text(model, seq_len, batch, dict(
         batch_first=batch_first, rnn_prefix=rnn_prefix, head_prefix=head_prefix,
@@ -107,7 +116,8 @@ def compile(model: Any, *, seq_len: int | None = None, batch: int | None = None,
     options = " ".join(part for part in (pipeline_options.strip(),
                                           f"threads={threads}" if threads != 1 else "") if part)
     version = subprocess.run([compiler, "--version"], capture_output=True, text=True).stdout
-    key = hashlib.sha256("\0".join([text, options, entry, version]).encode()).hexdigest()[:24]
+    key = hashlib.sha256("\0".join([text, options, entry, version, target]).encode()
+                         ).hexdigest()[:24]
     folder = _cache_dir(cache_dir) / key
     library, signature = folder / "libmodel.so", folder / "model.json"
     if not (library.exists() and signature.exists()):
@@ -119,6 +129,8 @@ def compile(model: Any, *, seq_len: int | None = None, batch: int | None = None,
                        "--entry", entry, "--signature", os.path.join(work, "model.json")]
             if options:
                 command.append(f"--pipeline-options={options}")
+            if target == "cuda":
+                command.append("--target=cuda")
             result = subprocess.run(command, capture_output=True, text=True)
             if result.returncode != 0:
                 message = " ".join(result.stderr.split()) or f"exit status {result.returncode}"
@@ -140,9 +152,15 @@ class CompiledModel:
         self._lib = ctypes.CDLL(library)
         sizes = [ctypes.c_int64] * len(self.entry["sizes"])
         tensors = [ctypes.c_void_p] * (len(self.entry["inputs"]) + len(self.entry["outputs"]))
-        self._call = getattr(self._lib, self.entry["threads_function"])
+        self.target = signature.get("target", "cpu")
+        if self.target == "cuda":
+            # The host-pointer function: copies in, runs on the GPU, copies out.
+            self._call = getattr(self._lib, self.entry["function"])
+            self._call.argtypes = sizes + tensors
+        else:
+            self._call = getattr(self._lib, self.entry["threads_function"])
+            self._call.argtypes = [ctypes.c_int32] + sizes + tensors
         self._call.restype = ctypes.c_int32
-        self._call.argtypes = [ctypes.c_int32] + sizes + tensors
         self._status = getattr(self._lib, signature["status_function"])
         self._status.restype = ctypes.c_char_p
         self._status.argtypes = [ctypes.c_int32]
@@ -165,6 +183,8 @@ class CompiledModel:
         """``model(x)``, or for an LSTM ``model(x, (h0, c0))`` and for a GRU ``model(x, h0)``
         (zeros when omitted; as PyTorch, ``[B, H]`` or ``[1, B, H]`` states). Returns what
         the PyTorch module returns: ``y``, ``(output, (h_n, c_n))`` or ``(output, h_n)``."""
+        if self.target == "cuda" and threads is not None:
+            raise ValueError("threads is for a CPU model; this one runs on the GPU")
         if threads is None:
             threads = self.signature["default_threads"]
         if not isinstance(threads, int) or threads < 0 or threads > 2**31 - 1:
@@ -203,10 +223,18 @@ class CompiledModel:
                    for tensor in self.entry["outputs"]]
         arguments = [values[name] for name in self.entry["sizes"]]
         arguments += [array.ctypes.data for array in inputs + outputs]
-        status = self._call(threads, *arguments)
+        if self.target == "cuda":
+            status = self._call(*arguments)
+        else:
+            status = self._call(threads, *arguments)
         if status != 0:
+            detail = ""
+            if self.target == "cuda":
+                last_error = getattr(self._lib, f"{self.signature['prefix']}_cuda_last_error")
+                last_error.restype = ctypes.c_char_p
+                detail = f": {last_error().decode()}"
             raise RuntimeError(f"{self.entry['function']}: {self._status(status).decode()} "
-                               f"(status {status})")
+                               f"(status {status}){detail}")
         if use_torch:
             import torch
             outputs = [torch.from_numpy(array) for array in outputs]

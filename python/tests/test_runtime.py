@@ -145,6 +145,37 @@ class RuntimeTest(unittest.TestCase):
             compiled(np.ones((0, 6)))
         self.assertIn("batch = 0; the compiled model takes sizes from 1 to 2^31", str(caught.exception))
 
+    def test_cuda_target(self):
+        import ctypes
+        lstm = torch.nn.LSTM(6, 3)
+        with self.assertRaises(ValueError) as caught:
+            self.compile(lstm, target="tpu")
+        self.assertIn("target='tpu'; expected 'cpu' or 'cuda'", str(caught.exception))
+        with self.assertRaises(ValueError) as caught:
+            self.compile(lstm, target="cuda", threads=2)
+        self.assertIn("threads is for target='cpu'", str(caught.exception))
+        compiled = self.compile(lstm, target="cuda", pipeline_options="format=ptx")
+        self.assertEqual(compiled.target, "cuda")
+        self.assertEqual(compiled.input_names, ["x", "h0", "c0"])
+        self.assertNotEqual(compiled.library_path, self.compile(lstm).library_path)
+        with self.assertRaises(ValueError) as caught:
+            compiled(np.ones((4, 2, 6), np.float32), threads=1)
+        self.assertIn("this one runs on the GPU", str(caught.exception))
+        try:
+            ctypes.CDLL("libcuda.so.1")
+            has_driver = True
+        except OSError:
+            has_driver = False
+        if has_driver:  # pragma: no cover - the build machines have no GPU
+            expected = lstm(torch.ones(4, 2, 6))[0].detach().numpy()
+            output, _ = compiled(np.ones((4, 2, 6), np.float32))
+            np.testing.assert_allclose(output, expected, rtol=1e-5, atol=1e-5)
+        else:
+            with self.assertRaises(RuntimeError) as caught:
+                compiled(np.ones((4, 2, 6), np.float32))
+            self.assertIn("libcuda.so.1 cannot be loaded", str(caught.exception))
+            self.assertIn("(status 5): dlopen", str(caught.exception))
+
 
 if __name__ == "__main__":
     unittest.main()

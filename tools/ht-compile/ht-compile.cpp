@@ -175,10 +175,6 @@ int main(int argc, char **argv) {
   bool cuda = target == Target::CUDA;
   if (*kind == EmitKind::PTX && !cuda)
     return fail("--emit=ptx writes the kernels of --target=cuda; add it");
-  if (cuda && !signaturePath.empty())
-    return fail("--signature describes the CPU C API, which ht_mlir.runtime "
-                "calls; a --target=cuda library has the CUDA C API of its "
-                "--header");
   std::unique_ptr<HTToCUDAOptions> cudaOptions;
   if (cuda) {
     // --emit=ptx needs no toolkit: the format is PTX whatever was asked.
@@ -342,8 +338,9 @@ int main(int argc, char **argv) {
   if (!signaturePath.empty()) {
     if (llvm::Error error =
             writeFile(partialSignature, [&](llvm::raw_ostream &os) {
-              emitCApiSignatureJSON(os, prefix, signatures, options->threads,
-                                    options->isMultiThreaded());
+              emitCApiSignatureJSON(os, prefix, signatures,
+                                    cuda ? 1 : options->threads.getValue(),
+                                    !cuda && options->isMultiThreaded(), cuda);
             }))
       return fail(llvm::toString(std::move(error)));
   }

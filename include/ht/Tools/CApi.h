@@ -85,10 +85,12 @@ addCApi(llvm::Module &module, StringRef prefix,
 /// without a C compiler (the Python runtime, ht_mlir.runtime): per entry its
 /// C functions, the size parameters in order and every tensor's name and
 /// shape (an integer, or the name of a size), inputs then outputs in
-/// argument order.
+/// argument order. For a CUDA library (`cuda`), `"target": "cuda"`, no
+/// threads function, and the `_cuda` and `_workspace_bytes` functions.
 void emitCApiSignatureJSON(llvm::raw_ostream &os, StringRef prefix,
                            ArrayRef<EntrySignature> signatures,
-                           unsigned defaultThreads, bool multiThreaded);
+                           unsigned defaultThreads, bool multiThreaded,
+                           bool cuda = false);
 
 /// Writes a C header declaring the C API functions of `signatures`.
 void emitCApiHeader(llvm::raw_ostream &os, StringRef prefix,
