@@ -13,18 +13,19 @@ using namespace mlir;
 namespace {
 
 /// Replaces `op` by the LLVM intrinsic `Intrinsic` with the same operands
-/// if it is a `MathOp` on scalars.
+/// if it is a `MathOp` on scalars; returns whether it did (and erased `op`).
 template <typename MathOp, typename Intrinsic>
-void replaceWithIntrinsic(Operation *op) {
+bool replaceWithIntrinsic(Operation *op) {
   auto math = dyn_cast<MathOp>(op);
   if (!math || !math->getResult(0).getType().isIntOrFloat())
-    return;
+    return false;
   OpBuilder builder(op);
   Operation *intrinsic =
       Intrinsic::create(builder, op->getLoc(), op->getResultTypes(),
                         op->getOperands());
   op->replaceAllUsesWith(intrinsic);
   op->erase();
+  return true;
 }
 
 /// |x| for f32 as a bit operation (convert-gpu-to-nvvm rejects llvm.fabs
@@ -91,9 +92,11 @@ LogicalResult mlir::ht::rewriteKernelMath(Region &region) {
   // fma intrinsic and as integer and select operations: convert-gpu-to-nvvm
   // would make them calls of libdevice's __nv_* functions (and rejects
   // llvm.floor and llvm.fabs).
+  // Each op is rewritten at most once, and not touched after it is erased.
   region.walk([](Operation *op) {
-    replaceWithIntrinsic<math::FmaOp, LLVM::FMAOp>(op);
-    replaceWithIntrinsic<math::CopySignOp, LLVM::CopySignOp>(op);
+    if (replaceWithIntrinsic<math::FmaOp, LLVM::FMAOp>(op) ||
+        replaceWithIntrinsic<math::CopySignOp, LLVM::CopySignOp>(op))
+      return;
     if (auto abs = dyn_cast<math::AbsFOp>(op);
         abs && isa<Float32Type>(abs.getType())) {
       OpBuilder builder(abs);
